@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Lifecycle } from "./lifecycle.ts";
+
+/** Upper bound for `GET /?delayMs=N`, so a caller cannot park requests forever. */
+export const MAX_DELAY_MS = 30_000;
+
+export interface AppInfo {
+  readonly version: string;
+  readonly podName: string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
+  const send = (res: ServerResponse, status: number, body: object) => {
+    const json = JSON.stringify(body);
+    res.statusCode = status;
+    res.setHeader("Content-Type", "application/json; charset=utf-8");
+    res.setHeader("Content-Length", Buffer.byteLength(json));
+    res.setHeader("Cache-Control", "no-store");
+    // The server stops listening when the drain starts; telling clients to
+    // drop keep-alive connections lets those close as soon as their last
+    // response is out instead of holding the drain open.
+    if (lifecycle.phase === "draining") res.setHeader("Connection", "close");
+    res.end(json); // Node leaves the body out for HEAD by itself.
+  };
+
+  return (req, res) => {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("Allow", "GET, HEAD");
+      send(res, 405, { error: "method not allowed", method: req.method });
+      return;
+    }
+
+    // Split by hand rather than new URL(): a request target like "//x/readyz"
+    // would otherwise be read as a host name.
+    const target = req.url ?? "/";
+    const q = target.indexOf("?");
+    const path = q === -1 ? target : target.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? "" : target.slice(q + 1));
+
+    switch (path) {
+      case "/healthz":
+        // Liveness stays OK during the drain: restarting a pod that is
+        // shutting down on purpose would only cut its drain short.
+        send(res, 200, { status: "ok" });
+        return;
+
+      case "/readyz":
+        if (lifecycle.phase === "ready") send(res, 200, { status: "ready" });
+        else send(res, 503, { status: lifecycle.phase });
+        return;
+
+      case "/version":
+        send(res, 200, { version: info.version, pod: info.podName });
+        return;
+
+      case "/": {
+        const raw = query.get("delayMs");
+        const delayMs = raw === null ? 0 : parseDelay(raw);
+        if (delayMs === undefined) {
+          send(res, 400, {
+            error: `delayMs must be an integer from 0 to ${String(MAX_DELAY_MS)}`,
+            delayMs: raw,
+          });
+          return;
+        }
+        const greet = () => {
+          send(res, 200, {
+            message: "hello from tagship",
+            version: info.version,
+            pod: info.podName,
+          });
+        };
+        if (delayMs === 0) {
+          greet();
+          return;
+        }
+        const timer = setTimeout(greet, delayMs);
+        // A client that hangs up mid-delay should not keep a timer (and so the
+        // drain) alive. "close" also fires after a normal finish; harmless.
+        res.once("close", () => {
+          clearTimeout(timer);
+        });
+        return;
+      }
+
+      default:
+        send(res, 404, { error: "not found", path });
+    }
+  };
+}
+
+function parseDelay(raw: string): number | undefined {
+  if (!/^\d{1,5}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n <= MAX_DELAY_MS ? n : undefined;
+}

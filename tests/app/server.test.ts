@@ -1,0 +1,417 @@
+// Black-box tests of the sample app (app/src/server.ts): each test spawns the
+// real entry point with Node's type stripping, exactly as the image runs it,
+// and talks to it over 127.0.0.1 only.
+import { spawn } from "node:child_process";
+import type { ChildProcess, ChildProcessByStdio } from "node:child_process";
+import { request } from "node:http";
+import { connect } from "node:net";
+import { resolve } from "node:path";
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Readable } from "node:stream";
+
+const SERVER = resolve(__dirname, "../../app/src/server.ts");
+const HOST = "127.0.0.1";
+const TEST_TIMEOUT_MS = 20_000;
+
+type LogLine = Record<string, unknown> & { msg?: string };
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+interface App {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  logs: LogLine[];
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<Exit>;
+  waitForLog: (msg: string, timeoutMs?: number) => Promise<LogLine>;
+  kill: () => void;
+}
+
+const running = new Set<ChildProcess>();
+
+// Safety net: whatever a test did, no app process outlives the file.
+after(() => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`timed out after ${String(ms)} ms: ${what}`));
+    }, ms);
+  });
+  return Promise.race([p, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function startApp(env: Record<string, string>): App {
+  // A clean environment: a PORT or HOST set in the caller's shell must not
+  // leak into the app under test.
+  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", SERVER], {
+    env: { PATH: process.env.PATH ?? "", HOST, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+
+  let out = "";
+  let err = "";
+  const logs: LogLine[] = [];
+  const waiters: Array<() => void> = [];
+  let pending = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf("\n")) !== -1) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        logs.push({ msg: "<non-json>", line });
+      }
+    }
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
+
+  const exited = new Promise<Exit>((res) => {
+    child.once("exit", (code, signal) => {
+      running.delete(child);
+      for (const w of waiters.splice(0)) w();
+      res({ code, signal, at: Date.now() });
+    });
+  });
+
+  const waitForLog = (msg: string, timeoutMs = 5_000) =>
+    withTimeout(
+      new Promise<LogLine>((res, rej) => {
+        const check = () => {
+          const hit = logs.find((l) => l.msg === msg);
+          if (hit) {
+            res(hit);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            rej(new Error(`app exited before logging "${msg}": ${err}`));
+          } else {
+            waiters.push(check);
+          }
+        };
+        check();
+      }),
+      timeoutMs,
+      `log line "${msg}"; stdout so far: ${out}; stderr: ${err}`,
+    );
+
+  return {
+    child,
+    logs,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForLog,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+      }
+    },
+  };
+}
+
+async function startListening(env: Record<string, string>) {
+  const app = startApp(env);
+  const line = await app.waitForLog("listening");
+  const port = line.port;
+  assert.equal(typeof port, "number");
+  assert.ok((port as number) > 0, `bound a real port, got ${String(port)}`);
+  return { app, port: port as number, line };
+}
+
+/** The fields the app's JSON bodies may carry. */
+interface Body {
+  status?: string;
+  error?: string;
+  version?: string;
+  pod?: string;
+  message?: string;
+}
+
+interface Res {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => Body;
+}
+
+/** One request on a fresh connection (no agent pooling), bounded in time. */
+function get(port: number, path: string, { method = "GET", timeoutMs = 5_000 } = {}): Promise<Res> {
+  return new Promise((res, rej) => {
+    const req = request({ host: HOST, port, path, method, agent: false }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (c: string) => (text += c));
+      response.on("error", rej);
+      response.on("end", () => {
+        res({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text,
+          json: () => JSON.parse(text) as Body,
+        });
+      });
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`request ${method} ${path} timed out`)));
+    req.on("error", rej);
+    req.end();
+  });
+}
+
+/**
+ * Opens a connection and sends only the first line of a request, so the
+ * server sees a request in progress (not an idle keep-alive connection that a
+ * drain would close). finish() completes the request and returns the raw
+ * response once the server closes the connection.
+ */
+async function startRawRequest(port: number, path: string) {
+  const socket = connect({ host: HOST, port });
+  let raw = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (c: string) => (raw += c));
+  const closed = new Promise<string>((res, rej) => {
+    socket.once("close", () => {
+      res(raw);
+    });
+    socket.once("error", rej);
+  });
+  void closed.catch(() => {}); // Surfaced by finish().
+  await withTimeout(
+    new Promise<void>((res, rej) => {
+      socket.once("connect", res);
+      socket.once("error", rej);
+    }),
+    5_000,
+    "raw connect",
+  );
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\n`);
+  return {
+    finish: () => {
+      socket.write("\r\n");
+      return withTimeout(closed, 5_000, `raw response to ${path}`);
+    },
+    destroy: () => socket.destroy(),
+  };
+}
+
+async function waitUntilReady(port: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await get(port, "/readyz");
+    if (r.status === 200) return r;
+    if (Date.now() >= deadline) {
+      assert.fail(`not ready after ${String(timeoutMs)} ms`);
+    }
+    await sleep(50);
+  }
+}
+
+// describe() and test() return promises that the runner itself awaits.
+void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
+  void test("is not ready during warm-up, then ready; health and version", async () => {
+    const startedAt = Date.now();
+    const { app, port, line } = await startListening({
+      STARTUP_DELAY_MS: "500",
+      APP_VERSION: "1.2.3-test",
+      POD_NAME: "pod-under-test",
+    });
+    try {
+      assert.equal(line.host, HOST);
+      assert.equal(line.version, "1.2.3-test");
+
+      const early = await get(port, "/readyz");
+      assert.equal(early.status, 503);
+      assert.deepEqual(early.json(), { status: "starting" });
+
+      const health = await get(port, "/healthz");
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.json(), { status: "ok" });
+
+      const ready = await waitUntilReady(port, 5_000);
+      assert.deepEqual(ready.json(), { status: "ready" });
+      // The warm-up is counted from listen, which happened after spawn.
+      assert.ok(Date.now() - startedAt >= 450, "ready no sooner than the delay");
+
+      const version = await get(port, "/version");
+      assert.equal(version.status, 200);
+      assert.deepEqual(version.json(), {
+        version: "1.2.3-test",
+        pod: "pod-under-test",
+      });
+
+      const root = await get(port, "/");
+      assert.equal(root.status, 200);
+      assert.equal(root.json().version, "1.2.3-test");
+      assert.match(root.headers["content-type"] as string, /application\/json/);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("rejects unknown paths, other methods and bad delayMs", async () => {
+    const { app, port } = await startListening({ STARTUP_DELAY_MS: "0" });
+    try {
+      const missing = await get(port, "/nope");
+      assert.equal(missing.status, 404);
+      assert.equal(missing.json().error, "not found");
+
+      const post = await get(port, "/", { method: "POST" });
+      assert.equal(post.status, 405);
+      assert.equal(post.headers.allow, "GET, HEAD");
+      assert.equal(post.json().error, "method not allowed");
+
+      for (const bad of ["30001", "-1", "abc", "1.5", ""]) {
+        const r = await get(port, `/?delayMs=${bad}`);
+        assert.equal(r.status, 400, `delayMs=${bad}`);
+        assert.match(r.json().error ?? "", /delayMs/);
+      }
+      const ok = await get(port, "/?delayMs=0");
+      assert.equal(ok.status, 200);
+
+      const head = await get(port, "/healthz", { method: "HEAD" });
+      assert.equal(head.status, 200);
+      assert.equal(head.text, "");
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("SIGTERM drains: not ready, in-flight request completes, exit 0", async () => {
+    const { app, port } = await startListening({
+      STARTUP_DELAY_MS: "0",
+      DRAIN_TIMEOUT_MS: "10000",
+    });
+    try {
+      await waitUntilReady(port, 5_000);
+
+      const sentAt = Date.now();
+      const inFlight = get(port, "/?delayMs=800");
+      let finishedAt = 0;
+      void inFlight.then(
+        () => (finishedAt = Date.now()),
+        () => {},
+      );
+      // A /readyz request whose headers finish only after the signal: it
+      // must see the draining state (a probe racing the shutdown).
+      const probe = await startRawRequest(port, "/readyz");
+      // Give the requests time to reach the server before the signal.
+      await sleep(200);
+      assert.equal(finishedAt, 0, "request still in flight at SIGTERM");
+      app.child.kill("SIGTERM");
+      await app.waitForLog("draining");
+
+      let probeResponse: string;
+      try {
+        probeResponse = await probe.finish();
+      } finally {
+        probe.destroy();
+      }
+      assert.match(probeResponse, /^HTTP\/1\.1 503 /);
+      assert.match(probeResponse, /\r\nConnection: close\r\n/i);
+      assert.match(probeResponse, /\r\n\r\n\{"status":"draining"\}$/);
+
+      // A new connection: the listener is closed, so connection refused (a
+      // 503 "draining" would be fine too).
+      const afterSignal = await get(port, "/readyz").then(
+        (r) => ({ status: r.status, body: r.json() }),
+        (e: unknown) => ({
+          status: (e as NodeJS.ErrnoException).code,
+          body: undefined,
+        }),
+      );
+      if (afterSignal.status === 503) {
+        assert.deepEqual(afterSignal.body, { status: "draining" });
+      } else {
+        assert.equal(afterSignal.status, "ECONNREFUSED");
+      }
+
+      const r = await inFlight;
+      assert.equal(r.status, 200);
+      assert.equal(r.json().message, "hello from tagship");
+      // Written during the drain, so it tells the client to drop the socket.
+      assert.equal(r.headers.connection, "close");
+
+      const exit = await withTimeout(app.exited, 5_000, "app exit after drain");
+      assert.deepEqual([exit.code, exit.signal], [0, null]);
+      // Did not exit before the 800 ms request could have finished.
+      assert.ok(exit.at - sentAt >= 750, `exited ${String(exit.at - sentAt)} ms after the request was sent`);
+      assert.equal(app.logs.at(-1)?.msg, "exit");
+      assert.equal(app.logs.at(-1)?.code, 0);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("SIGINT on an idle server exits 0 promptly", async () => {
+    const { app } = await startListening({ STARTUP_DELAY_MS: "0" });
+    try {
+      app.child.kill("SIGINT");
+      const exit = await withTimeout(app.exited, 3_000, "app exit on SIGINT");
+      assert.deepEqual([exit.code, exit.signal], [0, null]);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("a drain longer than DRAIN_TIMEOUT_MS exits 1", async () => {
+    const { app, port } = await startListening({
+      STARTUP_DELAY_MS: "0",
+      DRAIN_TIMEOUT_MS: "200",
+    });
+    try {
+      const inFlight = get(port, "/?delayMs=5000", { timeoutMs: 8_000 });
+      void inFlight.catch(() => {}); // Settled below; no unhandled rejection.
+      await sleep(200);
+
+      const signalledAt = Date.now();
+      app.child.kill("SIGTERM");
+      const exit = await withTimeout(app.exited, 3_000, "app exit on timeout");
+      assert.deepEqual([exit.code, exit.signal], [1, null]);
+      assert.ok(exit.at - signalledAt >= 150, "waited for the drain timeout");
+
+      // The connection was cut rather than answered.
+      await assert.rejects(withTimeout(inFlight, 3_000, "in-flight request"));
+      assert.match(app.stderr(), /drain timeout exceeded/);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("invalid env exits 1 naming the variable and value", async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: "abc" }, /PORT='abc'.*0 to 65535/],
+      [{ PORT: "70000" }, /PORT='70000'/],
+      [{ STARTUP_DELAY_MS: "-5" }, /STARTUP_DELAY_MS='-5'/],
+      [{ DRAIN_TIMEOUT_MS: "1.5" }, /DRAIN_TIMEOUT_MS='1.5'/],
+    ];
+    for (const [env, expected] of cases) {
+      const app = startApp(env);
+      try {
+        const exit = await withTimeout(app.exited, 5_000, "app exit on bad env");
+        assert.equal(exit.code, 1, JSON.stringify(env));
+        assert.match(app.stderr(), expected);
+        assert.equal(app.logs.length, 0, "never started listening");
+      } finally {
+        app.kill();
+      }
+    }
+  });
+});
