@@ -1,0 +1,1 @@
+export { Image, type ImageArgs, type RegistryCredentials } from "./image";

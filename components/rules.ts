@@ -1,0 +1,167 @@
+/**
+ * Pure checks of single values, shared by stack-config parsing and by component arguments so that a rule
+ * is written once. Each returns undefined when the value is fine.
+ */
+import type { Check } from "./validation";
+
+// OCI distribution spec: a tag is at most 128 characters of [A-Za-z0-9_.-], not starting with . or -.
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+// A repository path component, per the distribution reference grammar.
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REGISTRY_HOST = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)";
+const IMAGE_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const REGISTRY = new RegExp(`^${REGISTRY_HOST}$`);
+const DIGEST_REF = new RegExp(
+  `^(?:${REGISTRY_HOST}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?@sha256:[a-f0-9]{64}$`,
+);
+const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const CPU = /^(?:[0-9]+(?:\.[0-9]+)?|[0-9]+m)$/;
+const MEMORY = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const PERCENT = /^([0-9]+)%$/;
+const INTEGER = /^[0-9]+$/;
+
+export const ociTag: Check<string> = (v) =>
+  OCI_TAG.test(v)
+    ? undefined
+    : {
+        allowed: "an OCI tag: 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'",
+        fix: "use a version such as 0.2.1 or 2026.11.26-1",
+      };
+
+export const digestReference: Check<string> = (v) =>
+  DIGEST_REF.test(v)
+    ? undefined
+    : {
+        allowed: "an immutable image reference of the form registry/repository@sha256:<64 hex digits>",
+        fix: "deploy the digest reference that the image build printed (imageRef output), never a bare tag",
+      };
+
+export const registryHost: Check<string> = (v) =>
+  REGISTRY.test(v)
+    ? undefined
+    : {
+        allowed: "a registry host with an optional port, e.g. 127.0.0.1:5000, docker.io or ghcr.io",
+        fix: "give the registry host only, without a scheme or a path",
+      };
+
+export const imagePath: Check<string> = (v) =>
+  IMAGE_PATH.test(v)
+    ? undefined
+    : {
+        allowed: "a repository path of lowercase components separated by '/', e.g. tagship/hello",
+        fix: "use lowercase letters, digits and single separators (. _ -) in each component",
+      };
+
+/** A Kubernetes object name that is also a DNS label (names of Services must be). */
+export function dnsLabel(maxLength = 63): Check<string> {
+  return (v) =>
+    v.length <= maxLength && DNS_LABEL.test(v)
+      ? undefined
+      : {
+          allowed: `a DNS label: at most ${maxLength} characters of lowercase letters, digits and '-', starting and ending with a letter or digit`,
+          fix: "choose a name such as hello or hello-api",
+        };
+}
+
+export const httpPath: Check<string> = (v) =>
+  v.startsWith("/") && !/\s/.test(v)
+    ? undefined
+    : { allowed: "an HTTP path that starts with '/' and has no spaces", fix: `write it as "/${v.replace(/^\/*/, "").trim()}"` };
+
+export const port: Check<number> = (v) =>
+  Number.isInteger(v) && v >= 1 && v <= 65535
+    ? undefined
+    : { allowed: "an integer port from 1 to 65535", fix: "use the port the service listens on, e.g. 8080" };
+
+export function integerAtLeast(min: number, fix: string): Check<number> {
+  return (v) => (Number.isInteger(v) && v >= min ? undefined : { allowed: `an integer >= ${min}`, fix });
+}
+
+export const cpuQuantity: Check<string> = (v) =>
+  CPU.test(v) ? undefined : { allowed: "a CPU quantity such as 250m, 0.5 or 2", fix: "write millicores with an 'm' suffix, e.g. 100m" };
+
+export const memoryQuantity: Check<string> = (v) =>
+  MEMORY.test(v) ? undefined : { allowed: "a memory quantity such as 64Mi, 1Gi or 128M", fix: "use a binary suffix, e.g. 128Mi" };
+
+/**
+ * A Kubernetes IntOrString for rolling-update parameters: a non-negative integer ("1") or a percentage
+ * from 0% to 100% ("25%").
+ */
+export type IntOrPercent = number | `${number}%`;
+
+/** Parses "1" or "25%"; returns undefined when the text is neither. */
+export function parseIntOrPercent(text: string): IntOrPercent | undefined {
+  if (INTEGER.test(text)) return Number(text);
+  const m = PERCENT.exec(text);
+  if (m && Number(m[1]) <= 100) return `${Number(m[1])}%`;
+  return undefined;
+}
+
+export const intOrPercent: Check<string | number> = (v) =>
+  (typeof v === "number" ? Number.isInteger(v) && v >= 0 : parseIntOrPercent(v) !== undefined)
+    ? undefined
+    : {
+        allowed: "a non-negative integer such as 1, or a percentage from 0% to 100% such as 25%",
+        fix: "use 1 for one pod at a time, or a percentage of replicas",
+      };
+
+/** Whether an IntOrPercent resolves to zero pods (0 or 0%). */
+export function isZero(v: IntOrPercent): boolean {
+  return v === 0 || v === "0%";
+}
+
+const GIT_URL = /^(?:https?|ssh|git|file):\/\/\S+$|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:\S+$/;
+
+export const gitRepoUrl: Check<string> = (v) => {
+  if (GIT_URL.test(v)) {
+    try {
+      if (!/^[A-Za-z0-9._-]+@/.test(v)) new URL(v);
+      return undefined;
+    } catch {
+      // fall through to the failure below
+    }
+  }
+  return {
+    allowed: "a git URL: https://host/org/repo.git, ssh://git@host/org/repo.git, git@host:org/repo.git or file:///abs/path",
+    fix: "give the URL that `git clone` accepts for the repository Argo CD should track",
+  };
+};
+
+const DNS_1035 = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+
+/** A name that Services accept (RFC 1035 label: starts with a letter). */
+export function serviceName(maxLength = 63): Check<string> {
+  return (v) =>
+    v.length <= maxLength && DNS_1035.test(v)
+      ? undefined
+      : {
+          allowed: `an RFC 1035 label: at most ${maxLength} characters of lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`,
+          fix: "choose a name such as hello or hello-api",
+        };
+}
+
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+
+/** A label value (the release version labels the pods, so it must be one). */
+export const labelValue: Check<string> = (v) =>
+  v.length <= 63 && LABEL_VALUE.test(v)
+    ? undefined
+    : {
+        allowed: "at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+        fix: "use a version such as 0.2.1",
+      };
+
+/** A directory inside a git repository: relative, no '..', no trailing slash. */
+export const repoPath: Check<string> = (v) =>
+  v.length > 0 && !v.startsWith("/") && !v.endsWith("/") && !v.split("/").some((part) => part === ".." || part === "" || part === ".")
+    ? undefined
+    : {
+        allowed: "a relative directory inside the repository, e.g. deploy/dev (no leading '/', no '..')",
+        fix: "give the path from the repository root",
+      };
+
+/** A git revision Argo CD can track: branch, tag, commit or HEAD. */
+export const gitRevision: Check<string> = (v) =>
+  /^[A-Za-z0-9._/-]+$/.test(v) && !v.includes("..") && !v.startsWith("/") && !v.endsWith("/")
+    ? undefined
+    : { allowed: "a branch, tag or commit such as main, v1.2.0 or HEAD", fix: "use the branch the release commits go to, e.g. main" };

@@ -1,0 +1,116 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { IntOrPercent } from "../rules";
+
+/**
+ * How a new version replaces the old one.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
+ */
+export interface RolloutArgs {
+  /** Number of pods. @default 3 */
+  readonly replicas?: number;
+  /** Pods above `replicas` during a rollout. @default 1 (one new pod at a time) */
+  readonly maxSurge?: IntOrPercent;
+  /** Pods below `replicas` during a rollout; must not be 0 together with `maxSurge`. @default 0 (full capacity throughout) */
+  readonly maxUnavailable?: IntOrPercent;
+  /** Seconds a new pod must stay ready before it counts as available. @default 3 */
+  readonly minReadySeconds?: number;
+  /** Seconds without progress before the Deployment reports the rollout failed; must exceed `minReadySeconds`. @default 120 */
+  readonly progressDeadlineSeconds?: number;
+  /** Old ReplicaSets kept for rollback. @default 5 */
+  readonly revisionHistoryLimit?: number;
+}
+
+/**
+ * An HTTP GET probe against the container port.
+ * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
+ */
+export interface HttpProbeArgs {
+  /** Path to GET; must start with '/'. */
+  readonly path: string;
+  /** Seconds between probes. @default 10 */
+  readonly periodSeconds?: number;
+  /** Consecutive failures before the probe counts as failed. @default 3 */
+  readonly failureThreshold?: number;
+  /** Seconds before one probe times out. @default 1 */
+  readonly timeoutSeconds?: number;
+}
+
+/** The container's probes. Readiness is required: without it a rollout cannot know when a pod may take traffic. */
+export interface ProbesArgs {
+  /** Gates traffic: a pod joins the Service only while this passes. */
+  readonly readiness: HttpProbeArgs;
+  /** Restarts a container that stops answering. @default none */
+  readonly liveness?: HttpProbeArgs;
+  /** Holds liveness off until the container has started. @default none */
+  readonly startup?: HttpProbeArgs;
+}
+
+/**
+ * Compute requested and capped for the container.
+ * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+ */
+export interface ResourcesArgs {
+  /** @default "50m" */
+  readonly cpuRequest?: string;
+  /** @default "500m" */
+  readonly cpuLimit?: string;
+  /** @default "64Mi" */
+  readonly memoryRequest?: string;
+  /** @default "128Mi" */
+  readonly memoryLimit?: string;
+}
+
+/**
+ * How a pod leaves: the preStop pause lets endpoint removal reach every proxy before the app stops
+ * accepting, then SIGTERM starts the app's graceful drain.
+ * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/
+ */
+export interface ShutdownArgs {
+  /** Seconds of the preStop sleep; must be shorter than `terminationGracePeriodSeconds`. @default 5 */
+  readonly preStopSeconds?: number;
+  /** Seconds from the start of termination to SIGKILL. @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+export interface WorkloadArgs {
+  /** Namespace of every object. */
+  readonly namespace: pulumi.Input<string>;
+  /** Create the Namespace (with Pod Security "restricted" labels) as part of the workload. @default true */
+  readonly createNamespace?: boolean;
+  /** Container image: an immutable `repo@sha256:...` reference, never a bare tag. */
+  readonly image: pulumi.Input<string>;
+  /** The version being released; the app reports it at /version and it labels the pods. */
+  readonly version: pulumi.Input<string>;
+  /** Value of label app.kubernetes.io/part-of. @default "tagship" */
+  readonly partOf?: string;
+  /** Port the container listens on. @default 8080 */
+  readonly containerPort?: number;
+  /** Port of the Service. @default 80 */
+  readonly servicePort?: number;
+  readonly rollout?: RolloutArgs;
+  readonly probes: ProbesArgs;
+  readonly resources?: ResourcesArgs;
+  readonly shutdown?: ShutdownArgs;
+}
+
+/** The defaults of WorkloadArgs, applied in one place. */
+export const WORKLOAD_DEFAULTS = {
+  replicas: 3,
+  maxSurge: 1,
+  maxUnavailable: 0,
+  minReadySeconds: 3,
+  progressDeadlineSeconds: 120,
+  revisionHistoryLimit: 5,
+  containerPort: 8080,
+  servicePort: 80,
+  probePeriodSeconds: 10,
+  probeFailureThreshold: 3,
+  probeTimeoutSeconds: 1,
+  cpuRequest: "50m",
+  cpuLimit: "500m",
+  memoryRequest: "64Mi",
+  memoryLimit: "128Mi",
+  preStopSeconds: 5,
+  terminationGracePeriodSeconds: 30,
+  partOf: "tagship",
+} as const;

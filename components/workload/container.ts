@@ -1,0 +1,59 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { httpProbe } from "./probes";
+import type { ResolvedWorkload } from "./resolve";
+
+export const PORT_NAME = "http";
+
+/**
+ * The Pod Security Standards "restricted" profile for a container, plus a read-only root filesystem.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export function restrictedSecurityContext(): k8s.types.input.core.v1.SecurityContext {
+  return {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** The pod-level half of the restricted profile: a fixed non-root user, so runAsNonRoot can be verified. */
+export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
+  return { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+export interface ContainerInputs {
+  readonly name: string;
+  readonly image: pulumi.Input<string>;
+  readonly version: pulumi.Input<string>;
+}
+
+/** The application container: ports, env the app reads, probes, resources, preStop pause and security. */
+export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types.input.core.v1.Container {
+  return {
+    name: c.name,
+    image: c.image,
+    ports: [{ name: PORT_NAME, containerPort: w.containerPort, protocol: "TCP" }],
+    env: [
+      { name: "HOST", value: "0.0.0.0" },
+      { name: "PORT", value: String(w.containerPort) },
+      { name: "APP_VERSION", value: c.version },
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      // The app drains after SIGTERM; leave it the grace period minus the preStop pause, less a margin.
+      { name: "DRAIN_TIMEOUT_MS", value: String(Math.max(1, w.terminationGracePeriodSeconds - w.preStopSeconds - 1) * 1000) },
+    ],
+    readinessProbe: httpProbe(w.readiness, PORT_NAME),
+    livenessProbe: w.liveness && httpProbe(w.liveness, PORT_NAME),
+    startupProbe: w.startup && httpProbe(w.startup, PORT_NAME),
+    resources: {
+      requests: { cpu: w.cpuRequest, memory: w.memoryRequest },
+      limits: { cpu: w.cpuLimit, memory: w.memoryLimit },
+    },
+    // Endpoint removal and SIGTERM happen at the same time; the pause lets every proxy stop routing here
+    // before the app stops accepting. The sleep action needs no shell or sleep binary in the image.
+    lifecycle: w.preStopSeconds > 0 ? { preStop: { sleep: { seconds: w.preStopSeconds } } } : undefined,
+    securityContext: restrictedSecurityContext(),
+  };
+}

@@ -1,0 +1,6 @@
+export * from "./args";
+export { rolloutBatches } from "./strategy";
+export { resolveWorkload, type ResolvedWorkload } from "./resolve";
+export { workloadProblems } from "./validate";
+export { RESTRICTED_NAMESPACE_LABELS } from "./labels";
+export { Workload } from "./workload";

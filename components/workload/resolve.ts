@@ -1,0 +1,69 @@
+import type { IntOrPercent } from "../rules";
+import { WORKLOAD_DEFAULTS as D, type HttpProbeArgs, type WorkloadArgs } from "./args";
+
+export interface ResolvedProbe {
+  readonly path: string;
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+  readonly timeoutSeconds: number;
+}
+
+/** WorkloadArgs with every default applied: what validation checks and the builders consume. */
+export interface ResolvedWorkload {
+  readonly createNamespace: boolean;
+  readonly partOf: string;
+  readonly containerPort: number;
+  readonly servicePort: number;
+  readonly replicas: number;
+  readonly maxSurge: IntOrPercent;
+  readonly maxUnavailable: IntOrPercent;
+  readonly minReadySeconds: number;
+  readonly progressDeadlineSeconds: number;
+  readonly revisionHistoryLimit: number;
+  readonly readiness: ResolvedProbe;
+  readonly liveness?: ResolvedProbe;
+  readonly startup?: ResolvedProbe;
+  readonly cpuRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryRequest: string;
+  readonly memoryLimit: string;
+  readonly preStopSeconds: number;
+  readonly terminationGracePeriodSeconds: number;
+}
+
+function probe(p: HttpProbeArgs): ResolvedProbe {
+  return {
+    path: p.path,
+    periodSeconds: p.periodSeconds ?? D.probePeriodSeconds,
+    failureThreshold: p.failureThreshold ?? D.probeFailureThreshold,
+    timeoutSeconds: p.timeoutSeconds ?? D.probeTimeoutSeconds,
+  };
+}
+
+export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
+  const r = args.rollout ?? {};
+  const res = args.resources ?? {};
+  const s = args.shutdown ?? {};
+  return {
+    createNamespace: args.createNamespace ?? true,
+    partOf: args.partOf ?? D.partOf,
+    containerPort: args.containerPort ?? D.containerPort,
+    servicePort: args.servicePort ?? D.servicePort,
+    replicas: r.replicas ?? D.replicas,
+    maxSurge: r.maxSurge ?? D.maxSurge,
+    maxUnavailable: r.maxUnavailable ?? D.maxUnavailable,
+    minReadySeconds: r.minReadySeconds ?? D.minReadySeconds,
+    progressDeadlineSeconds: r.progressDeadlineSeconds ?? D.progressDeadlineSeconds,
+    revisionHistoryLimit: r.revisionHistoryLimit ?? D.revisionHistoryLimit,
+    // A missing readiness probe is reported by validation; an empty path keeps the shape total.
+    readiness: probe((args.probes as Partial<WorkloadArgs["probes"]> | undefined)?.readiness ?? { path: "" }),
+    liveness: args.probes?.liveness && probe(args.probes.liveness),
+    startup: args.probes?.startup && probe(args.probes.startup),
+    cpuRequest: res.cpuRequest ?? D.cpuRequest,
+    cpuLimit: res.cpuLimit ?? D.cpuLimit,
+    memoryRequest: res.memoryRequest ?? D.memoryRequest,
+    memoryLimit: res.memoryLimit ?? D.memoryLimit,
+    preStopSeconds: s.preStopSeconds ?? D.preStopSeconds,
+    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
+  };
+}

@@ -1,0 +1,131 @@
+import type { Naming } from "../naming";
+import * as rules from "../rules";
+import type { Check, Problem } from "../validation";
+import type { ResolvedProbe, ResolvedWorkload } from "./resolve";
+
+/**
+ * Every problem with a workload's plain arguments, collected rather than thrown at the first, so that one
+ * run shows them all. Inputs that may be Outputs (namespace, image, version) are checked by the component.
+ */
+export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[] {
+  const problems: Problem[] = [];
+  const check = <T>(field: string, value: T, c: Check<T>): void => {
+    const failure = c(value);
+    if (failure) problems.push({ key: naming.key(field), value, allowed: failure.allowed, fix: naming.fix(field, failure.fix) });
+  };
+  const fail = (fields: string[], value: unknown, allowed: string, advice: string): void => {
+    problems.push({ key: fields.map(naming.key).join(" and "), value, allowed, fix: naming.fix(fields[0] ?? "", advice) });
+  };
+
+  check("rollout.replicas", w.replicas, rules.integerAtLeast(1, "run at least one pod; use 2 or more for a rollout with no gap"));
+  check("rollout.maxSurge", w.maxSurge, rules.intOrPercent);
+  check("rollout.maxUnavailable", w.maxUnavailable, rules.intOrPercent);
+  if (rules.intOrPercent(w.maxSurge) === undefined && rules.intOrPercent(w.maxUnavailable) === undefined) {
+    if (rules.isZero(w.maxSurge) && rules.isZero(w.maxUnavailable)) {
+      fail(
+        ["rollout.maxSurge", "rollout.maxUnavailable"],
+        { maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable },
+        "at most one of them 0: a rollout must add a new pod or remove an old one to make progress",
+        "set maxSurge to 1 to keep full capacity during a rollout",
+      );
+    }
+  }
+  check("rollout.minReadySeconds", w.minReadySeconds, rules.integerAtLeast(0, "use 0 or more seconds"));
+  check("rollout.progressDeadlineSeconds", w.progressDeadlineSeconds, rules.integerAtLeast(1, "use a deadline such as 120"));
+  if (
+    Number.isInteger(w.minReadySeconds) &&
+    Number.isInteger(w.progressDeadlineSeconds) &&
+    w.progressDeadlineSeconds <= w.minReadySeconds
+  ) {
+    fail(
+      ["rollout.progressDeadlineSeconds", "rollout.minReadySeconds"],
+      { progressDeadlineSeconds: w.progressDeadlineSeconds, minReadySeconds: w.minReadySeconds },
+      "progressDeadlineSeconds greater than minReadySeconds (Kubernetes rejects the Deployment otherwise)",
+      `raise progressDeadlineSeconds above ${w.minReadySeconds}, e.g. to ${Math.max(120, w.minReadySeconds * 4)}`,
+    );
+  }
+  check(
+    "rollout.revisionHistoryLimit",
+    w.revisionHistoryLimit,
+    rules.integerAtLeast(0, "keep a few, e.g. 5, so that rollback has something to go back to"),
+  );
+  check("containerPort", w.containerPort, rules.port);
+  check("servicePort", w.servicePort, rules.port);
+
+  checkProbe("probes.readiness", w.readiness);
+  if (w.liveness) checkProbe("probes.liveness", w.liveness);
+  if (w.startup) checkProbe("probes.startup", w.startup);
+
+  check("resources.cpuRequest", w.cpuRequest, rules.cpuQuantity);
+  check("resources.cpuLimit", w.cpuLimit, rules.cpuQuantity);
+  check("resources.memoryRequest", w.memoryRequest, rules.memoryQuantity);
+  check("resources.memoryLimit", w.memoryLimit, rules.memoryQuantity);
+  const [cpuReq, cpuLim] = [millicores(w.cpuRequest), millicores(w.cpuLimit)];
+  if (cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim) {
+    fail(
+      ["resources.cpuRequest", "resources.cpuLimit"],
+      { cpuRequest: w.cpuRequest, cpuLimit: w.cpuLimit },
+      "a request no greater than the limit",
+      "lower the request or raise the limit",
+    );
+  }
+  const [memReq, memLim] = [bytes(w.memoryRequest), bytes(w.memoryLimit)];
+  if (memReq !== undefined && memLim !== undefined && memReq > memLim) {
+    fail(
+      ["resources.memoryRequest", "resources.memoryLimit"],
+      { memoryRequest: w.memoryRequest, memoryLimit: w.memoryLimit },
+      "a request no greater than the limit",
+      "lower the request or raise the limit",
+    );
+  }
+
+  check("shutdown.preStopSeconds", w.preStopSeconds, rules.integerAtLeast(0, "use a pause of a few seconds, e.g. 5"));
+  check("shutdown.terminationGracePeriodSeconds", w.terminationGracePeriodSeconds, rules.integerAtLeast(1, "use e.g. 30"));
+  if (
+    Number.isInteger(w.preStopSeconds) &&
+    Number.isInteger(w.terminationGracePeriodSeconds) &&
+    w.preStopSeconds >= w.terminationGracePeriodSeconds
+  ) {
+    fail(
+      ["shutdown.preStopSeconds", "shutdown.terminationGracePeriodSeconds"],
+      { preStopSeconds: w.preStopSeconds, terminationGracePeriodSeconds: w.terminationGracePeriodSeconds },
+      "preStopSeconds shorter than terminationGracePeriodSeconds, leaving the app time to drain after SIGTERM",
+      `shorten preStopSeconds or raise terminationGracePeriodSeconds above ${w.preStopSeconds + 10}`,
+    );
+  }
+  return problems;
+
+  function checkProbe(field: string, p: ResolvedProbe): void {
+    check(`${field}.path`, p.path, rules.httpPath);
+    check(`${field}.periodSeconds`, p.periodSeconds, rules.integerAtLeast(1, "probe every few seconds, e.g. 2"));
+    check(`${field}.failureThreshold`, p.failureThreshold, rules.integerAtLeast(1, "use e.g. 3"));
+    check(`${field}.timeoutSeconds`, p.timeoutSeconds, rules.integerAtLeast(1, "use e.g. 1"));
+  }
+}
+
+function millicores(q: string): number | undefined {
+  if (rules.cpuQuantity(q)) return undefined;
+  return q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+function bytes(q: string): number | undefined {
+  const m = /^([0-9.]+)([A-Za-z]*)$/.exec(q);
+  if (rules.memoryQuantity(q) || !m) return undefined;
+  return Number(m[1]) * (MEMORY_UNITS[m[2] ?? ""] ?? 1);
+}

@@ -1,0 +1,123 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { argsNaming } from "../naming";
+import * as rules from "../rules";
+import { checkValue, plainInputProblems, throwIfAny, validatedOutput, type Problem } from "../validation";
+import type { WorkloadArgs } from "./args";
+import { appContainer, restrictedPodSecurityContext } from "./container";
+import { appLabels, RESTRICTED_NAMESPACE_LABELS, selectorLabels } from "./labels";
+import { resolveWorkload } from "./resolve";
+import { rollingUpdate } from "./strategy";
+import { workloadProblems } from "./validate";
+
+/**
+ * A stateless HTTP service that rolls over with no failed request: a Deployment with a RollingUpdate
+ * strategy and probes, a Service, a PodDisruptionBudget and, optionally, its Namespace.
+ *
+ * The component's name is the Kubernetes name of the Deployment and Service. Whether the objects are
+ * applied to a cluster or rendered to files is decided by the Kubernetes provider passed in `opts`.
+ */
+export class Workload extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly deploymentName: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly deployment: k8s.apps.v1.Deployment;
+  public readonly service: k8s.core.v1.Service;
+  public readonly disruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  /** Present only when `createNamespace` is true. */
+  public readonly namespaceResource?: k8s.core.v1.Namespace;
+
+  constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    const w = resolveWorkload(args);
+    const naming = argsNaming("WorkloadArgs");
+    const inputs = {
+      namespace: { input: args.namespace, key: naming.key("namespace"), check: rules.dnsLabel(63) },
+      image: { input: args.image, key: naming.key("image"), check: rules.digestReference },
+      version: { input: args.version, key: naming.key("version"), check: rules.labelValue },
+    };
+    // Everything plain is checked before the component registers, so bad input leaves no trace.
+    const problems: Problem[] = [...workloadProblems(w, naming), ...plainInputProblems(Object.values(inputs))];
+    checkValue(name, "Workload name", rules.serviceName(63), problems);
+    throwIfAny(`Workload "${name}"`, problems);
+
+    super("tagship:index:Workload", name, {}, opts);
+    const namespace = validatedOutput(inputs.namespace, this);
+    const image = validatedOutput(inputs.image, this);
+    const version = validatedOutput(inputs.version, this);
+
+    const labels = appLabels(name, pulumi.getStack(), w.partOf);
+    const selector = selectorLabels(labels);
+    const metadata = (resourceLabels: Record<string, pulumi.Input<string>> = labels) => ({ name, namespace, labels: resourceLabels });
+    const versioned = { ...labels, "app.kubernetes.io/version": version };
+
+    if (w.createNamespace) {
+      this.namespaceResource = new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        { metadata: { name: namespace, labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS } } },
+        { parent: this },
+      );
+    }
+    const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: this.namespaceResource ? [this.namespaceResource] : [] };
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: metadata(versioned),
+        spec: {
+          replicas: w.replicas,
+          selector: { matchLabels: selector },
+          strategy: rollingUpdate(w),
+          minReadySeconds: w.minReadySeconds,
+          progressDeadlineSeconds: w.progressDeadlineSeconds,
+          revisionHistoryLimit: w.revisionHistoryLimit,
+          template: {
+            metadata: { labels: versioned },
+            spec: {
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
+              securityContext: restrictedPodSecurityContext(),
+              containers: [appContainer({ name, image, version }, w)],
+            },
+          },
+        },
+      },
+      // The provider's await fails the update when the rollout misses its progress deadline; the timeout is
+      // a backstop a little past it so that `pulumi up` never waits without bound.
+      { ...inNamespace, customTimeouts: { create: `${w.progressDeadlineSeconds + 60}s`, update: `${w.progressDeadlineSeconds + 60}s` } },
+    );
+
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: metadata(),
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "http", port: w.servicePort, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      inNamespace,
+    );
+
+    // Voluntary disruptions (node drains) take at most one pod at a time.
+    this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata: metadata(), spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+      inNamespace,
+    );
+
+    this.namespace = namespace;
+    this.deploymentName = this.deployment.metadata.name;
+    this.serviceName = this.service.metadata.name;
+    this.registerOutputs({
+      namespace: this.namespace,
+      deploymentName: this.deploymentName,
+      serviceName: this.serviceName,
+      deployment: this.deployment,
+      service: this.service,
+      disruptionBudget: this.disruptionBudget,
+      namespaceResource: this.namespaceResource,
+    });
+  }
+}
