@@ -1,0 +1,46 @@
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationError } from "./components/validation";
+import { CONFIG_KEYS, PROJECT, type ConfigKeyName } from "./settings/keys";
+import { isConfigKey } from "./settings/naming";
+import { parseSettings } from "./settings/parse";
+import type { Settings } from "./settings/settings";
+
+// Whether a key is stored encrypted. The SDK exports this at runtime but keeps it out of its typings;
+// without it the check is left to the CLI, which enforces `secret: true` for typed keys in Pulumi.yaml.
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+
+/**
+ * Reads the stack's config, the only place besides index.ts that does, and returns it validated and
+ * typed. Bad config ends the program with every problem listed and nothing registered.
+ */
+export function loadSettings(): Settings {
+  const values = new Map<string, string>();
+  const secrets = new Map<string, { encrypted: boolean }>();
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const key = fullKey.slice(PROJECT.length + 1);
+    const encrypted = isConfigSecret?.(fullKey) ?? true;
+    // A secret's value must never reach an error message, even under a misspelled key.
+    const declaredSecret = isConfigKey(key) && (CONFIG_KEYS[key] as { secret?: boolean }).secret === true;
+    if (declaredSecret || (encrypted && isConfigSecret !== undefined)) {
+      if (value !== "") secrets.set(key, { encrypted });
+    } else {
+      values.set(key, value);
+    }
+  }
+  const config = new pulumi.Config(PROJECT);
+  try {
+    return parseSettings({
+      stack: pulumi.getStack(),
+      values,
+      secrets,
+      secret: (key: ConfigKeyName) => config.requireSecret(key),
+      fileExists: (path) => fs.existsSync(path),
+    });
+  } catch (e) {
+    // A clean exit with the list of problems, rather than a stack trace of the program.
+    if (e instanceof ValidationError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,94 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgoApplication } from "./components/argocd";
+import { Image } from "./components/image";
+import { RESTRICTED_NAMESPACE_LABELS, Workload } from "./components/workload";
+import type { Settings } from "./settings/settings";
+
+export interface ReleaseOutputs {
+  /** The immutable reference the Deployment runs: registry/repository@sha256:... */
+  readonly imageRef: pulumi.Output<string>;
+  readonly imageTag: string;
+  readonly deliveryMode: Settings["deliveryMode"];
+  readonly namespace: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  /** gitops mode: the Argo CD Application that applies the rendered workload. */
+  readonly applicationName?: pulumi.Output<string>;
+  /** gitops mode: where the workload's manifests are rendered, relative to the project. */
+  readonly renderDirectory?: string;
+}
+
+/**
+ * Declares one release of one stack from its settings: the image, the workload and, in gitops mode, the
+ * Argo CD Application that applies it.
+ *
+ * One owner per resource: in direct mode the workload goes to the cluster through Pulumi; in gitops mode it
+ * is only rendered to files, and the cluster gets just the Application and AppProject, so Pulumi and Argo CD
+ * never both apply the Deployment.
+ */
+export function release(s: Settings): ReleaseOutputs {
+  const cluster = new k8s.Provider("cluster", {
+    kubeconfig: s.cluster.kubeconfig,
+    context: s.cluster.context,
+  });
+  // The render provider writes Secrets in plaintext: the workload must never contain one.
+  const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath }) : undefined;
+
+  const imageRef =
+    s.image.kind === "build"
+      ? new Image(s.appName, {
+          context: "app",
+          registry: s.image.registry,
+          repository: s.image.repository,
+          tag: s.image.tag,
+          builder: s.image.builder || undefined,
+          buildArgs: { BASE_IMAGE: s.image.baseImage },
+          credentials: s.image.credentials,
+        }).ref
+      : pulumi.output(s.image.reference);
+
+  const workload = new Workload(
+    s.appName,
+    {
+      namespace: s.namespace,
+      // In gitops mode Argo CD creates the namespace (CreateNamespace) with the same labels.
+      createNamespace: !s.gitops,
+      image: imageRef,
+      version: s.image.tag,
+      containerPort: s.workload.containerPort,
+      servicePort: s.workload.servicePort,
+      rollout: s.workload.rollout,
+      probes: s.workload.probes,
+      resources: s.workload.resources,
+      shutdown: s.workload.shutdown,
+    },
+    { providers: [render ?? cluster] },
+  );
+
+  const application = s.gitops
+    ? new ArgoApplication(
+        s.namespace,
+        {
+          argocdNamespace: s.gitops.argocdNamespace,
+          repoUrl: s.gitops.repoUrl,
+          path: s.gitops.repoPath,
+          targetRevision: s.gitops.repoRevision,
+          destinationNamespace: s.namespace,
+          namespaceLabels: RESTRICTED_NAMESPACE_LABELS,
+        },
+        { providers: [cluster] },
+      )
+    : undefined;
+
+  return {
+    imageRef,
+    imageTag: s.image.tag,
+    deliveryMode: s.deliveryMode,
+    namespace: workload.namespace,
+    deploymentName: workload.deploymentName,
+    serviceName: workload.serviceName,
+    ...(application ? { applicationName: application.applicationName } : {}),
+    ...(s.gitops ? { renderDirectory: s.gitops.repoPath } : {}),
+  };
+}

@@ -1,0 +1,52 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProbesArgs, ResourcesArgs, RolloutArgs, ShutdownArgs } from "../components/workload";
+
+export const DELIVERY_MODES = ["direct", "gitops"] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+/** Build app/ with BuildKit and push it; the Deployment gets the pushed digest. */
+export interface BuildImageSettings {
+  readonly kind: "build";
+  readonly tag: string;
+  readonly registry: string;
+  readonly repository: string;
+  /** Empty: docker-build's default builder. */
+  readonly builder: string;
+  readonly baseImage: string;
+  readonly credentials?: { readonly username: string; readonly password: pulumi.Output<string> };
+}
+
+/** Deploy an image that already exists, by digest; `tag` is still the version the service reports. */
+export interface PrebuiltImageSettings {
+  readonly kind: "prebuilt";
+  readonly tag: string;
+  readonly reference: string;
+}
+
+export interface GitopsSettings {
+  readonly repoUrl: string;
+  readonly repoPath: string;
+  readonly repoRevision: string;
+  readonly argocdNamespace: string;
+}
+
+/** Everything a stack's config says, validated and typed. Built only by config.ts. */
+export interface Settings {
+  readonly stack: string;
+  readonly appName: string;
+  readonly namespace: string;
+  readonly production: boolean;
+  readonly deliveryMode: DeliveryMode;
+  readonly image: BuildImageSettings | PrebuiltImageSettings;
+  readonly workload: {
+    readonly containerPort: number;
+    readonly servicePort: number;
+    readonly rollout: Required<RolloutArgs>;
+    readonly probes: Required<ProbesArgs>;
+    readonly resources: Required<ResourcesArgs>;
+    readonly shutdown: Required<ShutdownArgs>;
+  };
+  /** Present in gitops mode. */
+  readonly gitops?: GitopsSettings;
+  readonly cluster: { readonly kubeconfig?: string; readonly context?: string };
+}
