@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { beforeEach, describe, it } from "node:test";
+import { Workload, type WorkloadArgs } from "../../components/workload";
+import { fakeDigest, find, findAll, settle, useMocks, valueOf } from "./harness";
+
+const IMAGE = `127.0.0.1:5000/tagship/hello@${fakeDigest("x")}`;
+const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
+  namespace: "hello-dev",
+  image: IMAGE,
+  version: "0.2.1",
+  probes: {
+    readiness: { path: "/readyz", periodSeconds: 2, failureThreshold: 2 },
+    liveness: { path: "/healthz" },
+    startup: { path: "/healthz", periodSeconds: 1, failureThreshold: 30 },
+  },
+  ...over,
+});
+
+async function deploy(a: WorkloadArgs, name = "hello") {
+  const w = new Workload(name, a);
+  await valueOf(w.deploymentName);
+  await settle();
+  return w;
+}
+
+describe("Workload", () => {
+  beforeEach(() => useMocks());
+
+  it("rolls out one new pod at a time with full capacity by default", async () => {
+    await deploy(args());
+    const spec = find("kubernetes:apps/v1:Deployment").inputs.spec;
+    assert.deepEqual(spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    assert.equal(spec.replicas, 3);
+    assert.equal(spec.minReadySeconds, 3);
+    assert.equal(spec.progressDeadlineSeconds, 120);
+    assert.equal(spec.revisionHistoryLimit, 5);
+  });
+
+  it("passes rollout numbers through exactly", async () => {
+    await deploy(
+      args({
+        rollout: {
+          replicas: 6,
+          maxSurge: "25%",
+          maxUnavailable: 1,
+          minReadySeconds: 10,
+          progressDeadlineSeconds: 300,
+          revisionHistoryLimit: 2,
+        },
+      }),
+    );
+    const spec = find("kubernetes:apps/v1:Deployment").inputs.spec;
+    assert.deepEqual(spec.strategy.rollingUpdate, { maxSurge: "25%", maxUnavailable: 1 });
+    assert.equal(spec.replicas, 6);
+    assert.equal(spec.minReadySeconds, 10);
+    assert.equal(spec.progressDeadlineSeconds, 300);
+    assert.equal(spec.revisionHistoryLimit, 2);
+  });
+
+  it("runs the digest reference with probes, preStop pause, resources and the restricted profile", async () => {
+    await deploy(args());
+    const pod = find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+    const [c] = pod.containers;
+    assert.equal(pod.containers.length, 1);
+    assert.equal(c.image, IMAGE);
+    assert.match(c.image, /@sha256:[a-f0-9]{64}$/);
+    assert.deepEqual(c.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    assert.deepEqual(c.readinessProbe, {
+      httpGet: { path: "/readyz", port: "http" },
+      periodSeconds: 2,
+      failureThreshold: 2,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+    });
+    assert.deepEqual(c.livenessProbe, {
+      httpGet: { path: "/healthz", port: "http" },
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+    });
+    assert.deepEqual(c.startupProbe, {
+      httpGet: { path: "/healthz", port: "http" },
+      periodSeconds: 1,
+      failureThreshold: 30,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+    });
+    assert.deepEqual(c.lifecycle, { preStop: { sleep: { seconds: 5 } } });
+    assert.equal(pod.terminationGracePeriodSeconds, 30);
+    assert.deepEqual(c.resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } });
+    assert.deepEqual(c.securityContext, {
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.equal(pod.automountServiceAccountToken, false);
+    const env = Object.fromEntries((c.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+    assert.equal(env.APP_VERSION, "0.2.1");
+    assert.equal(env.PORT, "8080");
+    assert.equal(env.HOST, "0.0.0.0");
+    // The app's own drain deadline fits inside the grace period left after the preStop pause.
+    assert.equal(env.DRAIN_TIMEOUT_MS, "24000");
+  });
+
+  it("selects its pods with labels that the template, Service and PDB agree on", async () => {
+    await deploy(args());
+    const d = find("kubernetes:apps/v1:Deployment").inputs;
+    const svc = find("kubernetes:core/v1:Service").inputs;
+    const pdb = find("kubernetes:policy/v1:PodDisruptionBudget").inputs;
+    const selector = d.spec.selector.matchLabels;
+    assert.deepEqual(selector, { "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "dev" });
+    for (const [k, v] of Object.entries(selector)) assert.equal(d.spec.template.metadata.labels[k], v);
+    assert.deepEqual(svc.spec.selector, selector);
+    assert.deepEqual(pdb.spec.selector.matchLabels, selector);
+    assert.equal(d.spec.template.metadata.labels["app.kubernetes.io/version"], "0.2.1");
+    assert.equal(d.spec.template.metadata.labels["app.kubernetes.io/part-of"], "tagship");
+    // The selector is immutable; the version label must stay out of it.
+    assert.equal(Object.hasOwn(selector, "app.kubernetes.io/version"), false);
+  });
+
+  it("adds a Service on the named port and a PDB allowing one disruption", async () => {
+    await deploy(args({ servicePort: 8081, containerPort: 9000 }));
+    const svc = find("kubernetes:core/v1:Service").inputs;
+    assert.deepEqual(svc.spec.ports, [{ name: "http", port: 8081, targetPort: "http", protocol: "TCP" }]);
+    assert.equal(svc.spec.type, "ClusterIP");
+    assert.equal(svc.metadata.name, "hello");
+    assert.equal(svc.metadata.namespace, "hello-dev");
+    const pdb = find("kubernetes:policy/v1:PodDisruptionBudget").inputs;
+    assert.equal(pdb.spec.maxUnavailable, 1);
+    const c = find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+    assert.equal(c.ports[0].containerPort, 9000);
+  });
+
+  it("creates a restricted namespace unless told not to", async () => {
+    await deploy(args());
+    const ns = find("kubernetes:core/v1:Namespace").inputs;
+    assert.equal(ns.metadata.name, "hello-dev");
+    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    await useMocks();
+    await deploy(args({ createNamespace: false }));
+    assert.equal(findAll("kubernetes:core/v1:Namespace").length, 0);
+  });
+
+  it("names its children from its own name", async () => {
+    await deploy(args(), "shop");
+    assert.equal(find("kubernetes:apps/v1:Deployment").name, "shop-deployment");
+    assert.equal(find("kubernetes:core/v1:Service").name, "shop-service");
+    assert.equal(find("kubernetes:policy/v1:PodDisruptionBudget").name, "shop-pdb");
+    assert.equal(find("kubernetes:core/v1:Namespace").name, "shop-namespace");
+  });
+
+  it("rejects every bad plain argument at once, before registering anything", () => {
+    assert.throws(
+      () =>
+        new Workload(
+          "hello",
+          args({
+            image: "nginx:latest",
+            rollout: { maxSurge: 0, maxUnavailable: 0, replicas: 0 },
+            shutdown: { preStopSeconds: 30, terminationGracePeriodSeconds: 30 },
+          }),
+        ),
+      (e: Error) => {
+        assert.match(e.message, /WorkloadArgs\.image = "nginx:latest": allowed an immutable image reference/);
+        assert.match(e.message, /WorkloadArgs\.rollout\.maxSurge and WorkloadArgs\.rollout\.maxUnavailable/);
+        assert.match(e.message, /WorkloadArgs\.rollout\.replicas = 0: allowed an integer >= 1/);
+        assert.match(e.message, /preStopSeconds shorter than terminationGracePeriodSeconds/);
+        assert.match(e.message, /4 problems found/);
+        return true;
+      },
+    );
+    assert.equal(findAll("kubernetes:apps/v1:Deployment").length, 0);
+  });
+
+  it("rejects a probe path without a leading slash", () => {
+    assert.throws(
+      () => new Workload("hello", args({ probes: { readiness: { path: "readyz" } } })),
+      /WorkloadArgs\.probes\.readiness\.path = "readyz": allowed an HTTP path that starts with '\/'.*Fix: write it as "\/readyz"/,
+    );
+  });
+});
