@@ -1,0 +1,408 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationError } from "../../components/validation";
+import { parseSettings, type ConfigSource } from "../../settings/parse";
+import { stackConfig } from "./stack-config";
+
+/** A ConfigSource from `tagship:`-qualified values, as config.ts builds it from the engine's config. */
+function source(
+  stack: string,
+  values: Record<string, string>,
+  secrets: Record<string, { value: string; encrypted: boolean }> = {},
+): ConfigSource {
+  const plain = new Map<string, string>();
+  for (const [k, v] of Object.entries(values)) if (k.startsWith("tagship:")) plain.set(k.slice("tagship:".length), v);
+  return {
+    stack,
+    values: plain,
+    secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
+    secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
+    fileExists: (p) => p === "/home/me/.kube/config",
+  };
+}
+
+const dev = (over: Record<string, string> = {}) => ({ ...stackConfig("dev"), ...over });
+const prod = (over: Record<string, string> = {}) => ({ ...stackConfig("prod"), ...over });
+
+function problemsOf(src: ConfigSource): string {
+  try {
+    parseSettings(src);
+  } catch (e) {
+    assert.ok(e instanceof ValidationError, String(e));
+    return e.message;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  it("reads the dev stack into typed settings with the documented defaults", () => {
+    const s = parseSettings(source("dev", dev()));
+    assert.equal(s.deliveryMode, "direct");
+    assert.equal(s.namespace, "hello-dev");
+    assert.deepEqual(s.image, {
+      kind: "build",
+      tag: "0.1.0",
+      registry: "127.0.0.1:5000",
+      repository: "tagship/hello",
+      builder: "tagship-lab",
+      baseImage: "127.0.0.1:5000/tagship/node-base:22",
+    });
+    assert.deepEqual(s.workload.rollout, {
+      replicas: 3,
+      maxSurge: 1,
+      maxUnavailable: 0,
+      minReadySeconds: 3,
+      progressDeadlineSeconds: 120,
+      revisionHistoryLimit: 5,
+    });
+    assert.deepEqual(s.workload.probes.readiness, { path: "/readyz", periodSeconds: 2, failureThreshold: 2, timeoutSeconds: 1 });
+    assert.equal(s.gitops, undefined);
+  });
+
+  it("reads the prod stack: gitops, production rules, Docker Hub style registry", () => {
+    const s = parseSettings(source("prod", prod()));
+    assert.equal(s.production, true);
+    assert.equal(s.deliveryMode, "gitops");
+    assert.deepEqual(s.gitops, {
+      repoUrl: "https://github.com/acme/tagship.git",
+      repoPath: "deploy/prod",
+      repoRevision: "main",
+      argocdNamespace: "argocd",
+    });
+    assert.equal(s.workload.rollout.replicas, 6);
+    assert.equal(s.workload.rollout.maxSurge, "25%");
+    assert.equal(s.image.kind === "build" && `${s.image.registry}/${s.image.repository}`, "docker.io/acme/hello");
+  });
+
+  it("deploys a given digest reference instead of building when imageRef is set", () => {
+    const ref = `127.0.0.1:5000/tagship/hello@sha256:${"a".repeat(64)}`;
+    const s = parseSettings(source("dev", dev({ "tagship:imageRef": ref, "tagship:registry": "", "tagship:baseImage": "" })));
+    assert.deepEqual(s.image, { kind: "prebuilt", tag: "0.1.0", reference: ref });
+  });
+
+  it("derives names from a stack name that is not a DNS label", () => {
+    const s = parseSettings(
+      source("Team_A.dev", dev({ "tagship:deliveryMode": "gitops", "tagship:repoUrl": "file:///srv/git/tagship.git" })),
+    );
+    assert.equal(s.namespace, "hello-team-a-dev");
+    assert.equal(s.gitops?.repoPath, "deploy/team-a-dev");
+  });
+
+  it("collects every problem into one error instead of stopping at the first", () => {
+    const message = problemsOf(
+      source("dev", dev({ "tagship:replicas": "0", "tagship:deliveryMode": "yolo", "tagship:readinessPath": "readyz" })),
+    );
+    assert.match(message, /^Stack "dev" config: 3 problems found, nothing was changed:/);
+    assert.match(message, /1\. .*\n\s+2\. .*\n\s+3\. /);
+  });
+
+  // Each bad input: the config that causes it, and the key, value, allowed values and fix it must name.
+  const bad: {
+    name: string;
+    stack?: "dev" | "prod";
+    set: Record<string, string>;
+    key: string;
+    value: string;
+    allowed: RegExp;
+    fix: RegExp;
+  }[] = [
+    {
+      name: "replicas 0",
+      set: { replicas: "0" },
+      key: "replicas",
+      value: "0",
+      allowed: /an integer >= 1/,
+      fix: /pulumi config set tagship:replicas 3/,
+    },
+    {
+      name: "negative replicas",
+      set: { replicas: "-2" },
+      key: "replicas",
+      value: "-2",
+      allowed: /an integer >= 1/,
+      fix: /pulumi config set tagship:replicas/,
+    },
+    {
+      name: "fractional replicas",
+      set: { replicas: "1.5" },
+      key: "replicas",
+      value: '"1.5"',
+      allowed: /an integer/,
+      fix: /pulumi config set tagship:replicas 3/,
+    },
+    {
+      name: "maxSurge and maxUnavailable both 0",
+      set: { maxSurge: "0", maxUnavailable: "0" },
+      key: "maxSurge and tagship:maxUnavailable",
+      value: '{"maxSurge":0,"maxUnavailable":0}',
+      allowed: /at most one of them 0/,
+      fix: /set maxSurge to 1/,
+    },
+    {
+      name: "percentage over 100",
+      set: { maxSurge: "150%" },
+      key: "maxSurge",
+      value: '"150%"',
+      allowed: /percentage from 0% to 100%/,
+      fix: /pulumi config set tagship:maxSurge 1/,
+    },
+    {
+      name: "negative maxUnavailable",
+      set: { maxUnavailable: "-1" },
+      key: "maxUnavailable",
+      value: '"-1"',
+      allowed: /non-negative integer/,
+      fix: /pulumi config set tagship:maxUnavailable/,
+    },
+    {
+      name: "tag with a space",
+      set: { imageTag: "v1 beta" },
+      key: "imageTag",
+      value: '"v1 beta"',
+      allowed: /an OCI tag/,
+      fix: /pulumi config set tagship:imageTag/,
+    },
+    {
+      name: "tag starting with a dot",
+      set: { imageTag: ".hidden" },
+      key: "imageTag",
+      value: '".hidden"',
+      allowed: /not starting with '\.' or '-'/,
+      fix: /0\.2\.1/,
+    },
+    {
+      name: "latest in production",
+      stack: "prod",
+      set: { imageTag: "latest" },
+      key: "imageTag",
+      value: '"latest"',
+      allowed: /'latest' names no release/,
+      fix: /pulumi config set tagship:imageTag <version>/,
+    },
+    {
+      name: "gitops without a repo URL",
+      set: { deliveryMode: "gitops", repoUrl: "" },
+      key: "repoUrl",
+      value: '""',
+      allowed: /non-empty value \(gitops mode/,
+      fix: /pulumi config set tagship:repoUrl <value>/,
+    },
+    {
+      name: "malformed repo URL",
+      set: { deliveryMode: "gitops", repoUrl: "github.com/acme/tagship" },
+      key: "repoUrl",
+      value: '"github.com/acme/tagship"',
+      allowed: /a git URL/,
+      fix: /git clone/,
+    },
+    {
+      name: "unknown delivery mode",
+      set: { deliveryMode: "yolo" },
+      key: "deliveryMode",
+      value: '"yolo"',
+      allowed: /one of direct, gitops/,
+      fix: /pulumi config set tagship:deliveryMode direct/,
+    },
+    {
+      name: "probe path without a slash",
+      set: { readinessPath: "readyz" },
+      key: "readinessPath",
+      value: '"readyz"',
+      allowed: /starts with '\/'/,
+      fix: /write it as "\/readyz"/,
+    },
+    {
+      name: "port out of range",
+      set: { containerPort: "70000" },
+      key: "containerPort",
+      value: "70000",
+      allowed: /from 1 to 65535/,
+      fix: /pulumi config set tagship:containerPort 8080/,
+    },
+    {
+      name: "service port 0",
+      set: { servicePort: "0" },
+      key: "servicePort",
+      value: "0",
+      allowed: /from 1 to 65535/,
+      fix: /tagship:servicePort 80/,
+    },
+    {
+      name: "deadline not above minReady",
+      set: { progressDeadlineSeconds: "3", minReadySeconds: "3" },
+      key: "progressDeadlineSeconds and tagship:minReadySeconds",
+      value: '{"progressDeadlineSeconds":3,"minReadySeconds":3}',
+      allowed: /greater than minReadySeconds/,
+      fix: /raise progressDeadlineSeconds above 3/,
+    },
+    {
+      name: "preStop not shorter than grace",
+      set: { preStopSeconds: "30", terminationGracePeriodSeconds: "30" },
+      key: "preStopSeconds and tagship:terminationGracePeriodSeconds",
+      value: '{"preStopSeconds":30,"terminationGracePeriodSeconds":30}',
+      allowed: /preStopSeconds shorter than terminationGracePeriodSeconds/,
+      fix: /raise terminationGracePeriodSeconds above 40/,
+    },
+    {
+      name: "push without a registry",
+      set: { registry: "" },
+      key: "registry",
+      value: '""',
+      allowed: /the built image is pushed there/,
+      fix: /pulumi config set tagship:registry <value>/,
+    },
+    {
+      name: "misspelled key",
+      set: { replica: "5" },
+      key: "replica",
+      value: '"5"',
+      allowed: /\(did you mean tagship:replicas\?\)/,
+      fix: /pulumi config rm tagship:replica.*pulumi config set tagship:replicas/,
+    },
+    {
+      name: "imageRef by tag",
+      set: { imageRef: "127.0.0.1:5000/tagship/hello:0.1.0" },
+      key: "imageRef",
+      value: '"127.0.0.1:5000/tagship/hello:0.1.0"',
+      allowed: /@sha256:<64 hex digits>/,
+      fix: /never a bare tag/,
+    },
+    {
+      name: "request above limit",
+      set: { cpuRequest: "1000m", cpuLimit: "500m" },
+      key: "cpuRequest and tagship:cpuLimit",
+      value: '{"cpuRequest":"1000m","cpuLimit":"500m"}',
+      allowed: /no greater than the limit/,
+      fix: /lower the request/,
+    },
+    {
+      name: "memory not a quantity",
+      set: { memoryLimit: "lots" },
+      key: "memoryLimit",
+      value: '"lots"',
+      allowed: /a memory quantity/,
+      fix: /128Mi/,
+    },
+    {
+      name: "app name not a DNS label",
+      set: { appName: "Hello_World" },
+      key: "appName",
+      value: '"Hello_World"',
+      allowed: /RFC 1035 label/,
+      fix: /pulumi config set tagship:appName hello/,
+    },
+    {
+      name: "namespace with capitals",
+      set: { namespace: "Shop" },
+      key: "namespace",
+      value: '"Shop"',
+      allowed: /a DNS label/,
+      fix: /pulumi config set tagship:namespace/,
+    },
+    {
+      name: "maxUnavailable in production",
+      stack: "prod",
+      set: { maxUnavailable: "1" },
+      key: "maxUnavailable",
+      value: "1",
+      allowed: /0 in a production stack/,
+      fix: /raise maxSurge/,
+    },
+    {
+      name: "one replica in production",
+      stack: "prod",
+      set: { replicas: "1" },
+      key: "replicas",
+      value: "1",
+      allowed: /at least 2 in a production stack/,
+      fix: /tagship:replicas 3/,
+    },
+    {
+      name: "user without a password",
+      set: { registryUsername: "ci" },
+      key: "registryPassword",
+      value: "(not set)",
+      allowed: /whenever registryUsername is set/,
+      fix: /pulumi config set --secret tagship:registryPassword/,
+    },
+    {
+      name: "kubeconfig that does not exist",
+      set: { kubeconfig: "/nope/config" },
+      key: "kubeconfig",
+      value: '"/nope/config"',
+      allowed: /an existing kubeconfig file/,
+      fix: /pulumi config rm tagship:kubeconfig/,
+    },
+    {
+      name: "boolean that is not one",
+      set: { production: "yes" },
+      key: "production",
+      value: '"yes"',
+      allowed: /true or false/,
+      fix: /pulumi config set tagship:production false/,
+    },
+    {
+      name: "repo path escaping the repo",
+      set: { deliveryMode: "gitops", repoUrl: "file:///srv/git/t.git", repoPath: "../other" },
+      key: "repoPath",
+      value: '"../other"',
+      allowed: /no '\.\.'/,
+      fix: /from the repository root/,
+    },
+    {
+      name: "no base image to build on",
+      set: { baseImage: "" },
+      key: "baseImage",
+      value: '""',
+      allowed: /BASE_IMAGE build argument/,
+      fix: /pulumi config set tagship:baseImage <value>/,
+    },
+    {
+      name: "no image tag",
+      set: { imageTag: "" },
+      key: "imageTag",
+      value: '""',
+      allowed: /every release names its version/,
+      fix: /pulumi config set tagship:imageTag <value>/,
+    },
+    {
+      name: "probe period 0",
+      set: { readinessPeriodSeconds: "0" },
+      key: "readinessPeriodSeconds",
+      value: "0",
+      allowed: /an integer >= 1/,
+      fix: /tagship:readinessPeriodSeconds 2/,
+    },
+  ];
+
+  for (const b of bad) {
+    it(`rejects ${b.name}`, () => {
+      const values = Object.fromEntries(Object.entries(b.set).map(([k, v]) => [`tagship:${k}`, v]));
+      const message = problemsOf(source(b.stack ?? "dev", (b.stack === "prod" ? prod : dev)(values)));
+      const line = message.split("\n").find((l) => l.includes(`tagship:${b.key} = `));
+      assert.ok(line, `no problem names tagship:${b.key} in:\n${message}`);
+      assert.ok(line.includes(`tagship:${b.key} = ${b.value}: `), `value ${b.value} not shown in: ${line}`);
+      assert.match(line, b.allowed);
+      assert.match(line, / Fix: /);
+      assert.match(line.slice(line.indexOf(" Fix: ")), b.fix);
+    });
+  }
+
+  it("never prints a secret's value, even when it is stored in plaintext", () => {
+    const message = problemsOf(
+      source("dev", dev({ "tagship:registryUsername": "ci" }), { registryPassword: { value: "hunter2-plain", encrypted: false } }),
+    );
+    assert.match(message, /tagship:registryPassword = "\(hidden\)": allowed a value stored encrypted/);
+    assert.doesNotMatch(message, /hunter2-plain/);
+  });
+
+  it("passes registry credentials on as a secret Output", async () => {
+    const s = parseSettings(
+      source("dev", dev({ "tagship:registryUsername": "ci" }), { registryPassword: { value: "tok", encrypted: true } }),
+    );
+    assert.ok(s.image.kind === "build" && s.image.credentials);
+    const secret = await (s.image.credentials.password as unknown as { isSecret: Promise<boolean> }).isSecret;
+    assert.equal(secret, true);
+  });
+});

@@ -1,0 +1,25 @@
+// The program as the engine runs it: index.ts reads the stack's config (here the dev stack's files, as the
+// CLI would hand them over) and declares the release.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { find, settle, useMocks, valueOf } from "./harness";
+import { stackConfig } from "./stack-config";
+
+describe("index.ts", () => {
+  it("declares the dev stack's release from its config and exports the digest reference", async () => {
+    await useMocks("dev");
+    pulumi.runtime.setAllConfig(stackConfig("dev"));
+    const program = (await import("../../index.js")) as unknown as {
+      imageRef: pulumi.Output<string>;
+      namespace: pulumi.Output<string>;
+      deliveryMode: string;
+    };
+    const ref = await valueOf(program.imageRef);
+    await settle();
+    assert.match(ref, /^127\.0\.0\.1:5000\/tagship\/hello@sha256:[a-f0-9]{64}$/);
+    assert.equal(await valueOf(program.namespace), "hello-dev");
+    assert.equal(program.deliveryMode, "direct");
+    assert.equal(find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].image, ref);
+  });
+});

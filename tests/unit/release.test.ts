@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { release } from "../../release";
+import { parseSettings } from "../../settings/parse";
+import { findAll, recorded, settle, useMocks, valueOf, type Recorded } from "./harness";
+import { stackConfig } from "./stack-config";
+
+const PROVIDER = "pulumi:providers:kubernetes";
+const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:policy/v1:PodDisruptionBudget"];
+const ARGO_TYPES = ["kubernetes:argoproj.io/v1alpha1:Application", "kubernetes:argoproj.io/v1alpha1:AppProject"];
+
+function settingsFor(stack: string, values: Record<string, string>) {
+  const plain = new Map(Object.entries(values).map(([k, v]) => [k.replace(/^tagship:/, ""), v]));
+  return parseSettings({ stack, values: plain, secrets: new Map(), secret: () => pulumi.secret(""), fileExists: () => true });
+}
+
+/** Runs the program for a stack and returns everything it registered. */
+async function run(stack: string, values: Record<string, string>): Promise<Recorded[]> {
+  await useMocks(stack);
+  const out = release(settingsFor(stack, values));
+  await valueOf(out.deploymentName);
+  if (out.applicationName) await valueOf(out.applicationName);
+  await settle();
+  return [...recorded];
+}
+
+/** The name of the provider a resource is bound to, from its `urn::id` reference. */
+function providerName(r: Recorded): string | undefined {
+  return r.provider?.split("::")[3];
+}
+
+describe("release", () => {
+  it("direct mode: Pulumi applies the workload to the cluster; there is no render provider and no Application", async () => {
+    const rs = await run("dev", stackConfig("dev"));
+    const providers = rs.filter((r) => r.type === PROVIDER);
+    assert.deepEqual(
+      providers.map((p) => p.name),
+      ["cluster"],
+    );
+    for (const type of [...WORKLOAD_TYPES, "kubernetes:core/v1:Namespace"]) {
+      const [r] = rs.filter((x) => x.type === type);
+      assert.ok(r, type);
+      assert.equal(providerName(r), "cluster", `${type} is applied by the cluster provider`);
+    }
+    assert.equal(rs.filter((r) => ARGO_TYPES.includes(r.type)).length, 0);
+    assert.equal(findAll("docker-build:index:Image").length, 1);
+  });
+
+  it("gitops mode: the workload only renders to deploy/<stack>; only the Application and AppProject reach the cluster", async () => {
+    const rs = await run("staging", {
+      ...stackConfig("dev"),
+      "tagship:deliveryMode": "gitops",
+      "tagship:repoUrl": "file:///srv/git/tagship.git",
+    });
+    const render = rs.find((r) => r.type === PROVIDER && r.name === "render");
+    assert.equal(render?.inputs.renderYamlToDirectory, "deploy/staging");
+    for (const type of WORKLOAD_TYPES) {
+      const [r] = rs.filter((x) => x.type === type);
+      assert.ok(r, type);
+      assert.equal(providerName(r), "render", `${type} is rendered, not applied`);
+    }
+    // Argo CD creates the namespace; Pulumi does not.
+    assert.equal(rs.filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
+    const onCluster = rs.filter((r) => r.type.startsWith("kubernetes:") && providerName(r) === "cluster").map((r) => r.type);
+    assert.deepEqual(onCluster.sort(), [...ARGO_TYPES].sort());
+    const app = rs.find((r) => r.type === ARGO_TYPES[0]);
+    assert.equal(app?.inputs.spec.source.path, "deploy/staging");
+    assert.equal(app?.inputs.spec.destination.namespace, "hello-staging");
+    // No Secret is ever rendered: the render provider would write it in plaintext.
+    assert.equal(rs.filter((r) => r.type === "kubernetes:core/v1:Secret").length, 0);
+  });
+
+  it("a prebuilt digest reference is deployed as given, with nothing built", async () => {
+    const ref = `127.0.0.1:5000/tagship/hello@sha256:${"b".repeat(64)}`;
+    const rs = await run("dev", { ...stackConfig("dev"), "tagship:imageRef": ref });
+    assert.equal(rs.filter((r) => r.type === "docker-build:index:Image").length, 0);
+    const d = rs.find((r) => r.type === WORKLOAD_TYPES[0]);
+    assert.equal(d?.inputs.spec.template.spec.containers[0].image, ref);
+  });
+
+  it("two stacks that differ only in config differ only where the config does", async () => {
+    const base = stackConfig("dev");
+    const a = await run("dev", base);
+    const b = await run("dev", { ...base, "tagship:replicas": "5", "tagship:imageTag": "0.2.0" });
+    const byKey = (rs: Recorded[]) => new Map(rs.map((r) => [`${r.type}::${r.name}`, r]));
+    const [ma, mb] = [byKey(a), byKey(b)];
+    assert.deepEqual([...ma.keys()].sort(), [...mb.keys()].sort(), "the same resources");
+    const changed = [...ma.keys()].filter((k) => JSON.stringify(ma.get(k)?.inputs) !== JSON.stringify(mb.get(k)?.inputs));
+    assert.deepEqual(changed.sort(), ["docker-build:index:Image::hello-build", "kubernetes:apps/v1:Deployment::hello-deployment"]);
+    const da = ma.get("kubernetes:apps/v1:Deployment::hello-deployment")?.inputs;
+    const db = mb.get("kubernetes:apps/v1:Deployment::hello-deployment")?.inputs;
+    assert.ok(da && db);
+    assert.equal(da.spec.replicas, 3);
+    assert.equal(db.spec.replicas, 5);
+    assert.notEqual(da.spec.template.spec.containers[0].image, db.spec.template.spec.containers[0].image);
+    // Besides replicas, the image and the version, nothing in the Deployment moved.
+    const strip = (d: Record<string, unknown>) =>
+      JSON.stringify(d, (k, v: unknown) => (["replicas", "image", "app.kubernetes.io/version", "value"].includes(k) ? undefined : v));
+    assert.equal(strip(da), strip(db));
+  });
+});
