@@ -45,7 +45,7 @@ export function parseSettings(src: ConfigSource): Settings {
     add(
       key,
       src.values.get(key) ?? "(secret)",
-      `one of the keys declared in Pulumi.yaml${guess ? `; did you mean ${qualified(guess)}?` : ""}`,
+      `one of the keys declared in Pulumi.yaml${guess ? ` (did you mean ${qualified(guess)}?)` : ""}`,
       `run \`pulumi config rm ${qualified(key)}\`${guess ? ` and \`pulumi config set ${qualified(guess)} <value>\`` : ""}`,
     );
   }
