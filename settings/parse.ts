@@ -12,10 +12,10 @@ export interface ConfigSource {
   readonly stack: string;
   /**
    * Every key set in the project's namespace, without the `tagship:` prefix, and its plain value. Keys
-   * declared secret are left out: their values never pass through here.
+   * declared secret and values stored encrypted are left out: their values never pass through here.
    */
   readonly values: ReadonlyMap<string, string>;
-  /** Secret keys that are set to a non-empty value, and whether each is stored encrypted. */
+  /** Keys declared secret that are set to a non-empty value, and any key stored encrypted; and whether each is encrypted. */
   readonly secrets: ReadonlyMap<string, { readonly encrypted: boolean }>;
   /** The Output of a secret key's value. */
   readonly secret: (key: ConfigKeyName) => pulumi.Output<string>;
@@ -48,6 +48,19 @@ export function parseSettings(src: ConfigSource): Settings {
       `one of the keys declared in Pulumi.yaml${guess ? ` (did you mean ${qualified(guess)}?)` : ""}`,
       `run \`pulumi config rm ${qualified(key)}\`${guess ? ` and \`pulumi config set ${qualified(guess)} <value>\`` : ""}`,
     );
+  }
+
+  // A value stored encrypted under a key that is not secret would be handled as plain text from here on
+  // (rendered into manifests, shown in outputs), so it is refused rather than quietly decrypted.
+  for (const key of src.secrets.keys()) {
+    if (isConfigKey(key) && (CONFIG_KEYS[key] as ConfigKey).secret !== true) {
+      add(
+        key,
+        "(secret)",
+        "a plain value: this key is not secret, and its value would be exposed wherever it is used",
+        `run \`pulumi config set ${qualified(key)} <value>\` without --secret`,
+      );
+    }
   }
 
   const text = (key: ConfigKeyName): string => {

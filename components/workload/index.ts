@@ -1,5 +1,4 @@
 export * from "./args";
-export { rolloutBatches } from "./strategy";
 export { resolveWorkload, type ResolvedWorkload } from "./resolve";
 export { workloadProblems } from "./validate";
 export { RESTRICTED_NAMESPACE_LABELS } from "./labels";

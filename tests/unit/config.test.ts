@@ -397,6 +397,13 @@ describe("stack config", () => {
     assert.doesNotMatch(message, /hunter2-plain/);
   });
 
+  it("refuses an encrypted value under a key that is not secret, without printing it", () => {
+    const message = problemsOf(source("dev", dev(), { repoUrl: { value: "https://token@git.example/x.git", encrypted: true } }));
+    assert.match(message, /tagship:repoUrl = "\(secret\)": allowed a plain value: this key is not secret/);
+    assert.match(message, /without --secret/);
+    assert.doesNotMatch(message, /token@git/);
+  });
+
   it("passes registry credentials on as a secret Output", async () => {
     const s = parseSettings(
       source("dev", dev({ "tagship:registryUsername": "ci" }), { registryPassword: { value: "tok", encrypted: true } }),
