@@ -28,10 +28,9 @@ export interface ReleaseOutputs {
  * never both apply the Deployment.
  */
 export function release(s: Settings): ReleaseOutputs {
-  const cluster = new k8s.Provider("cluster", {
-    kubeconfig: s.cluster.kubeconfig,
-    context: s.cluster.context,
-  });
+  const cluster = s.gitops?.renderOnly
+    ? new k8s.Provider("cluster", { renderYamlToDirectory: `${s.gitops.repoPath}-argocd` })
+    : new k8s.Provider("cluster", { kubeconfig: s.cluster.kubeconfig, context: s.cluster.context });
   // The render provider writes Secrets in plaintext: the workload must never contain one.
   const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath }) : undefined;
 

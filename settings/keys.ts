@@ -117,6 +117,11 @@ export const CONFIG_KEYS = {
   repoUrl: { type: "string", default: "", description: "Git repository Argo CD tracks. Required in gitops mode." },
   repoPath: { type: "string", default: "", description: "Path in the repository of the rendered manifests. Empty: deploy/<stack>." },
   repoRevision: { type: "string", default: "main", description: "Branch, tag or commit Argo CD tracks (targetRevision)." },
+  renderOnly: {
+    type: "boolean",
+    default: false,
+    description: "gitops mode without a cluster: the Application and AppProject are rendered to <repoPath>-argocd/ instead of applied.",
+  },
   argocdNamespace: {
     type: "string",
     default: "argocd",

@@ -244,7 +244,14 @@ export function parseSettings(src: ConfigSource): Settings {
     check("repoRevision", repoRevision, rules.gitRevision);
     const argocdNamespace = text("argocdNamespace");
     check("argocdNamespace", argocdNamespace, rules.dnsLabel(63));
-    gitops = { repoUrl, repoPath, repoRevision, argocdNamespace };
+    gitops = { repoUrl, repoPath, repoRevision, argocdNamespace, renderOnly: boolean("renderOnly") };
+  } else if (text("renderOnly") === "true") {
+    add(
+      "renderOnly",
+      true,
+      "true only in gitops mode (direct mode applies the workload itself)",
+      `run \`pulumi config set ${qualified("deliveryMode")} gitops\` or \`pulumi config rm ${qualified("renderOnly")}\``,
+    );
   }
 
   const kubeconfig = text("kubeconfig") || undefined;

@@ -28,6 +28,8 @@ export interface GitopsSettings {
   readonly repoPath: string;
   readonly repoRevision: string;
   readonly argocdNamespace: string;
+  /** Render the Application and AppProject to `<repoPath>-argocd/` instead of applying them. */
+  readonly renderOnly: boolean;
 }
 
 /** Everything a stack's config says, validated and typed. Built only by config.ts. */

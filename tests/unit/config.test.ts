@@ -69,6 +69,7 @@ describe("stack config", () => {
       repoPath: "deploy/prod",
       repoRevision: "main",
       argocdNamespace: "argocd",
+      renderOnly: false,
     });
     assert.equal(s.workload.rollout.replicas, 6);
     assert.equal(s.workload.rollout.maxSurge, "25%");
@@ -365,6 +366,14 @@ describe("stack config", () => {
       value: '""',
       allowed: /every release names its version/,
       fix: /pulumi config set tagship:imageTag <value>/,
+    },
+    {
+      name: "renderOnly outside gitops",
+      set: { renderOnly: "true" },
+      key: "renderOnly",
+      value: "true",
+      allowed: /true only in gitops mode/,
+      fix: /pulumi config set tagship:deliveryMode gitops/,
     },
     {
       name: "probe period 0",

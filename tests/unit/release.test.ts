@@ -71,6 +71,21 @@ describe("release", () => {
     assert.equal(rs.filter((r) => r.type === "kubernetes:core/v1:Secret").length, 0);
   });
 
+  it("gitops renderOnly: the Application and AppProject are rendered too, and nothing reaches a cluster", async () => {
+    const rs = await run("ci", {
+      ...stackConfig("dev"),
+      "tagship:deliveryMode": "gitops",
+      "tagship:repoUrl": "file:///srv/git/tagship.git",
+      "tagship:renderOnly": "true",
+    });
+    const providers = rs.filter((r) => r.type === PROVIDER);
+    assert.deepEqual(providers.map((p): [string, unknown] => [p.name, p.inputs.renderYamlToDirectory]).sort(), [
+      ["cluster", "deploy/ci-argocd"],
+      ["render", "deploy/ci"],
+    ]);
+    assert.ok(providers.every((p) => p.inputs.kubeconfig === undefined));
+  });
+
   it("a prebuilt digest reference is deployed as given, with nothing built", async () => {
     const ref = `127.0.0.1:5000/tagship/hello@sha256:${"b".repeat(64)}`;
     const rs = await run("dev", { ...stackConfig("dev"), "tagship:imageRef": ref });
