@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The test command: installs what it needs (Node.js 22, npm packages), then runs every check.
+# The test command: installs what it needs (Node.js 22, npm packages, the Pulumi engine), then runs every check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-STEPS=5
+STEPS=6
 
 step 1 $STEPS "Node.js 22"
 node_bin="$(bash scripts/ensure-node.sh)"
@@ -13,12 +13,17 @@ echo "node $(node --version) at $node_bin"
 step 2 $STEPS "npm packages (npm ci; install scripts off, see .npmrc)"
 npm ci --no-audit --no-fund --loglevel=error
 
-step 3 $STEPS "type-check (tsc --noEmit, strict) of the program, tests and app/"
-npm run --silent typecheck
+step 3 $STEPS "Pulumi engine and plugins (scripts/toolchain.sh)"
+export PATH="$(bash scripts/toolchain.sh):$PATH"
+source scripts/env.sh
 
-step 4 $STEPS "lint (ESLint) and format (Prettier)"
+step 4 $STEPS "type-check (tsc --noEmit, strict), lint (ESLint), format (Prettier)"
+npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
 
-step 5 $STEPS "tests (node --test)"
+step 5 $STEPS "unit tests (Pulumi mocks) and the app's test"
 npm run --silent test:unit
+
+step 6 $STEPS "integration tests (the real engine through the Automation API)"
+npm run --silent test:integration

@@ -1,0 +1,24 @@
+# Environment for running Pulumi on this project: source it (`source scripts/env.sh`) to use plain `pulumi`
+# commands. Everything here is a default that the caller's own settings override.
+
+_tagship_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# State: a local file backend in a gitignored directory, unless PULUMI_BACKEND_URL points elsewhere
+# (Pulumi Cloud: `pulumi login`; an object store: s3://, gs://, azblob://).
+if [[ -z "${PULUMI_BACKEND_URL:-}" ]] && ! grep -qs '"current"' "${PULUMI_HOME:-$HOME/.pulumi}/credentials.json"; then
+  mkdir -p "$_tagship_root/.pulumi-state"
+  export PULUMI_BACKEND_URL="file://$_tagship_root/.pulumi-state"
+fi
+
+# Secrets: the passphrase provider. The lab's dev stack uses a published passphrase (Pulumi.dev.yaml carries
+# its salt), because the lab holds nothing secret; any stack with real secrets sets its own
+# PULUMI_CONFIG_PASSPHRASE(_FILE) or another secrets provider (`pulumi stack change-secrets-provider`).
+if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
+  export PULUMI_CONFIG_PASSPHRASE="tagship-lab"
+fi
+
+# Never download: a missing plugin is an error at once (scripts/toolchain.sh provides them), and no
+# update check calls out.
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_SKIP_UPDATE_CHECK=true
+unset _tagship_root

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Provides the Pulumi engine for this project at the versions pinned in scripts/toolchain/versions.sh (kept
+# equal to package.json by tests/unit/toolchain.test.ts): the `pulumi` CLI, its Node.js language host, and
+# the kubernetes and docker-build provider plugins.
+#
+# A `pulumi` already on PATH at the pinned version is used as it is, and plugins already installed at the
+# pinned versions are left alone. Anything missing is built from Go modules (the module proxy is the one
+# source of Go code these machines reach) in the wrapper modules under scripts/toolchain/, cached by
+# version under $TAGSHIP_CACHE/toolchain, and plugins are installed from those files with
+# `pulumi plugin install --file`, so nothing is ever downloaded from Pulumi's servers.
+#
+# Idempotent. Progress goes to stderr; stdout gets one line, the directory to put first on PATH.
+# `--check` builds and installs nothing: it fails at once, naming the step that provides what is missing.
+set -euo pipefail
+CHECK_ONLY=false
+[[ "${1:-}" == "--check" ]] && CHECK_ONLY=true
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/scripts/lib.sh"
+source "$root/scripts/toolchain/versions.sh"
+TOOLCHAIN="$TAGSHIP_CACHE/toolchain"
+STEPS=4
+exec 3>&1 1>&2 # keep stdout for the result
+
+need_go() {
+  $CHECK_ONLY && die "$1 is missing: run \`bash scripts/toolchain.sh\` (step $current of $STEPS provides it)"
+  command -v go >/dev/null 2>&1 ||
+    die "building $1 needs Go >= 1.24 (none on PATH). Install Go, or install $1 yourself at the pinned version"
+}
+
+# go_build <module dir> <package> <output> <ldflags>: a read-only build (go.sum is committed) to a temp
+# name first, so an interrupted build never leaves a half-written binary in the cache.
+go_build() {
+  local started=$SECONDS
+  (cd "$1" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "$4" -o "$3.partial" "$2")
+  mv "$3.partial" "$3"
+  echo "    built $(basename "$3") in $((SECONDS - started))s"
+}
+
+# 1. The CLI and the language host, which must sit next to it.
+current=1; step 1 $STEPS "pulumi CLI v$PULUMI_VERSION"
+cli_dir=""
+if command -v pulumi >/dev/null 2>&1 && [[ "$(pulumi version 2>/dev/null)" == "v$PULUMI_VERSION" ]]; then
+  cli_dir="$(dirname "$(command -v pulumi)")"
+  echo "    using $cli_dir/pulumi (already on PATH)"
+else
+  cli_dir="$TOOLCHAIN/pulumi/$PULUMI_VERSION"
+  mkdir -p "$cli_dir"
+  if [[ -x "$cli_dir/pulumi" ]]; then
+    echo "    cached: $cli_dir/pulumi"
+  else
+    need_go "pulumi v$PULUMI_VERSION"
+    echo "    building pulumi v$PULUMI_VERSION from github.com/pulumi/pulumi/pkg/v3 (cold: about 5 minutes)"
+    go_build "$root/scripts/toolchain/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir/pulumi" \
+      "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+  fi
+fi
+
+current=2; step 2 $STEPS "pulumi-language-nodejs"
+if [[ -x "$cli_dir/pulumi-language-nodejs" ]]; then
+  echo "    present: $cli_dir/pulumi-language-nodejs"
+elif [[ "$cli_dir" != "$TOOLCHAIN/pulumi/$PULUMI_VERSION" ]] && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+  echo "    using $(command -v pulumi-language-nodejs) (on PATH)"
+else
+  need_go "pulumi-language-nodejs"
+  [[ -w "$cli_dir" ]] || die "$cli_dir has no pulumi-language-nodejs and is not writable; install Pulumi's Node.js language host next to pulumi"
+  echo "    building pulumi-language-nodejs v$PULUMI_LANGUAGE_NODEJS_VERSION from github.com/pulumi/pulumi/sdk/v3 (cold: about 2 minutes)"
+  go_build "$root/scripts/toolchain/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+    "$cli_dir/pulumi-language-nodejs" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_LANGUAGE_NODEJS_VERSION"
+fi
+export PATH="$cli_dir:$PATH"
+
+# installed <name> <version>: whether the plugin cache holds that resource plugin at that version.
+installed() {
+  pulumi plugin ls --json 2>/dev/null |
+    node -e 'const [n, v] = process.argv.slice(1); let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+      process.exit((JSON.parse(s || "[]") ?? []).some((p) => p.kind === "resource" && p.name === n && p.version === v) ? 0 : 1))' "$1" "$2"
+}
+
+# 3. The kubernetes provider. Its main package embeds two files made by `go generate`, which are not in
+#    the module: the build copies that package out of the module cache and generates them, as upstream does.
+current=3; step 3 $STEPS "pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION"
+if installed kubernetes "$KUBERNETES_PROVIDER_VERSION"; then
+  echo "    installed"
+else
+  bin="$TOOLCHAIN/plugins/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION"
+  $CHECK_ONLY && need_go "plugin kubernetes v$KUBERNETES_PROVIDER_VERSION"
+  if [[ ! -x "$bin" ]]; then
+    need_go "pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION"
+    echo "    building pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION (cold: about 10 minutes)"
+    build="$TOOLCHAIN/src/kubernetes-$KUBERNETES_PROVIDER_VERSION"
+    rm -rf "$build" && mkdir -p "$build" "$(dirname "$bin")"
+    cp "$root/scripts/toolchain/kubernetes/go.mod" "$root/scripts/toolchain/kubernetes/go.sum" "$build/"
+    (
+      cd "$build"
+      export GOFLAGS=-mod=readonly
+      go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
+      main="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
+      cp "$main/main.go" "$main/generate.go" "$main/schema.json" "$main/terraform-mapping.json" .
+      chmod u+w ./*
+      VERSION="$KUBERNETES_PROVIDER_VERSION" go run generate.go
+    )
+    go_build "$build" . "$bin" "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION"
+  fi
+  pulumi plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" --file "$bin"
+fi
+
+current=4; step 4 $STEPS "pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
+if installed docker-build "$DOCKER_BUILD_PROVIDER_VERSION"; then
+  echo "    installed"
+else
+  bin="$TOOLCHAIN/plugins/pulumi-resource-docker-build-$DOCKER_BUILD_PROVIDER_VERSION"
+  $CHECK_ONLY && need_go "plugin docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
+  if [[ ! -x "$bin" ]]; then
+    need_go "pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
+    echo "    building pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION (cold: about 4 minutes)"
+    mkdir -p "$(dirname "$bin")"
+    go_build "$root/scripts/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
+      "$bin" "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
+  fi
+  pulumi plugin install resource docker-build "v$DOCKER_BUILD_PROVIDER_VERSION" --file "$bin"
+fi
+
+echo "    $(pulumi version); plugins: $(pulumi plugin ls --json | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).map((p)=>`${p.name} ${p.version}`).join(", ")))')"
+echo "$cli_dir" >&3

@@ -1,0 +1,91 @@
+/**
+ * The real Pulumi engine for integration tests: a throwaway copy of the project, its own file backend and
+ * passphrase, and the Automation API's LocalWorkspace over the CLI that scripts/toolchain.sh provides.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+
+export const ROOT = path.resolve(__dirname, "../..");
+const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "config.ts", "release.ts", "settings", "components"];
+
+/** The pinned CLI version, from scripts/toolchain/versions.sh. */
+export function pinnedPulumiVersion(): string {
+  const text = fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8");
+  const m = /^PULUMI_VERSION=(\S+)$/m.exec(text);
+  if (!m?.[1]) throw new Error("scripts/toolchain/versions.sh has no PULUMI_VERSION");
+  return m[1];
+}
+
+export interface Sandbox {
+  /** A copy of the program, where `pulumi` runs and where deploy/ is rendered. */
+  readonly workDir: string;
+  /** The file backend's directory. */
+  readonly stateDir: string;
+  readonly env: Record<string, string>;
+  cleanup(): void;
+}
+
+export function sandbox(): Sandbox {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "tagship-it-"));
+  const workDir = path.join(base, "project");
+  const stateDir = path.join(base, "state");
+  fs.mkdirSync(workDir);
+  fs.mkdirSync(stateDir);
+  for (const f of PROGRAM_FILES) fs.cpSync(path.join(ROOT, f), path.join(workDir, f), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"));
+  const env = {
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "integration-test",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  return { workDir, stateDir, env, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+}
+
+export async function newStack(box: Sandbox, name: string, config: Record<string, string>): Promise<Stack> {
+  const stack = await LocalWorkspace.createStack({ stackName: name, workDir: box.workDir }, { workDir: box.workDir, envVars: box.env });
+  await stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`tagship:${k}`, { value: v }])));
+  return stack;
+}
+
+/** The stack's checkpoint file in the file backend. */
+export function stateFile(box: Sandbox, stack: string): string {
+  return path.join(box.stateDir, ".pulumi", "stacks", "tagship", `${stack}.json`);
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** Runs the real `pulumi` CLI in the sandbox; never throws on a non-zero exit. */
+export async function pulumiCli(box: Sandbox, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  const started = Date.now();
+  try {
+    const { stdout, stderr } = await promisify(execFile)("pulumi", [...args, "--non-interactive"], {
+      cwd: box.workDir,
+      env: { ...process.env, ...box.env, ...env },
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, output: stdout + stderr, seconds: (Date.now() - started) / 1000 };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof err.code === "number" ? err.code : -1,
+      output: `${err.stdout ?? ""}${err.stderr ?? ""}`,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
+}
+
+/** Every file under a directory, relative to it; empty when the directory does not exist. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
