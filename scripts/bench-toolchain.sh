@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark of the engine set-up: the cold toolchain build, the warm re-check, and `pulumi preview`.
+#   cold:      empty tagship cache and empty Go build cache (the Go module cache is kept unless --cold-modules,
+#              which also empties it and so measures the downloads from the module proxy too)
+#   warm:      scripts/toolchain.sh again, median of 5 runs
+#   preview:   `pulumi preview` of the dev stack's config, median of 5 runs. Until the lab exists (issue 4) the
+#              stack deploys an existing digest in gitops renderOnly mode, so that no registry or cluster is needed.
+# Results go to the README by hand; nothing here is a test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export PATH="$(bash scripts/ensure-node.sh):$PATH"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds() { local s=$(date +%s%N); "$@" >/dev/null 2>&1; awk -v ns=$(($(date +%s%N) - s)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'; }
+
+echo "== cold toolchain build (empty caches: tagship, Go build${1:+, Go modules})"
+export TAGSHIP_CACHE="$work/cache" PULUMI_HOME="$work/pulumi-home" GOCACHE="$work/gocache"
+[[ "${1:-}" == "--cold-modules" ]] && export GOMODCACHE="$work/gomodcache"
+cold=$(seconds bash scripts/toolchain.sh)
+echo "cold: ${cold}s"
+
+echo "== warm re-check (5 runs)"
+warm=$(for _ in 1 2 3 4 5; do seconds bash scripts/toolchain.sh; done | median)
+echo "warm (median): ${warm}s"
+
+echo "== pulumi preview (5 runs)"
+export PATH="$(bash scripts/toolchain.sh 2>/dev/null):$PATH"
+export PULUMI_BACKEND_URL="file://$work/state" PULUMI_CONFIG_PASSPHRASE=bench PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+mkdir -p "$work/state" "$work/project"
+cp -r Pulumi.yaml Pulumi.dev.yaml package.json tsconfig.json index.ts config.ts release.ts settings components "$work/project/"
+ln -s "$root/node_modules" "$work/project/node_modules"
+cd "$work/project"
+pulumi stack init dev --non-interactive >/dev/null
+pulumi config set imageRef "127.0.0.1:5000/tagship/hello@sha256:$(printf 'a%.0s' {1..64})" >/dev/null
+pulumi config set deliveryMode gitops >/dev/null
+pulumi config set repoUrl file:///srv/git/tagship.git >/dev/null
+pulumi config set renderOnly true >/dev/null
+preview=$(for _ in 1 2 3 4 5; do seconds pulumi preview --non-interactive; done | median)
+echo "preview (median): ${preview}s"
+printf '\n| measure | seconds |\n| --- | --- |\n| cold toolchain build | %s |\n| warm re-check (median of 5) | %s |\n| pulumi preview, dev config (median of 5) | %s |\n' "$cold" "$warm" "$preview"
