@@ -1,5 +1,5 @@
 # Entry points. Every target installs what it needs first.
-.PHONY: test up fmt
+.PHONY: test up fmt lab-up lab-down lab-status
 
 ## test: install Node.js 22 and the npm packages, type-check, lint, and run every test
 test:
@@ -8,6 +8,14 @@ test:
 ## up: the main job, a real `pulumi up` of the dev stack (STACK=name for another)
 up:
 	bash scripts/up.sh $(STACK)
+
+## lab-up, lab-down, lab-status: the local lab (registry, BuildKit, builder, base image), state under .lab/
+lab-up:
+	bash scripts/lab.sh up
+lab-down:
+	bash scripts/lab.sh down
+lab-status:
+	bash scripts/lab.sh status
 
 ## fmt: format every file with Prettier
 fmt:

@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "deploy/", "eslint.config.mjs"] },
+  { ignores: ["node_modules/", "bin/", "deploy/", ".lab/", ".pulumi-state/", "eslint.config.mjs"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -17,6 +17,11 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:
   export PULUMI_CONFIG_PASSPHRASE="tagship-lab"
 fi
 
+# The lab's buildx builder (scripts/lab.sh) lives in its own buildx store; ~/.docker is left alone.
+if [[ -z "${BUILDX_CONFIG:-}" && -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx" ]]; then
+  export BUILDX_CONFIG="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx"
+fi
+
 # Never download: a missing plugin is an error at once (scripts/toolchain.sh provides them), and no
 # update check calls out.
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-STEPS=6
+STEPS=7
 
 step 1 $STEPS "Node.js 22"
 node_bin="$(bash scripts/ensure-node.sh)"
@@ -17,13 +17,17 @@ step 3 $STEPS "Pulumi engine and plugins (scripts/toolchain.sh)"
 export PATH="$(bash scripts/toolchain.sh):$PATH"
 source scripts/env.sh
 
-step 4 $STEPS "type-check (tsc --noEmit, strict), lint (ESLint), format (Prettier)"
+step 4 $STEPS "the lab: registry, BuildKit, builder, base image (scripts/lab.sh up)"
+bash scripts/lab.sh up
+source scripts/env.sh # now also points buildx at the lab's builder
+
+step 5 $STEPS "type-check (tsc --noEmit, strict), lint (ESLint), format (Prettier)"
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
 
-step 5 $STEPS "unit tests (Pulumi mocks) and the app's test"
+step 6 $STEPS "unit tests (Pulumi mocks) and the app's test"
 npm run --silent test:unit
 
-step 6 $STEPS "integration tests (the real engine through the Automation API)"
+step 7 $STEPS "integration tests (the real engine through the Automation API, on the lab)"
 npm run --silent test:integration

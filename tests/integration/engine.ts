@@ -10,7 +10,17 @@ import { promisify } from "node:util";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 
 export const ROOT = path.resolve(__dirname, "../..");
-const PROGRAM_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "config.ts", "release.ts", "settings", "components"];
+const PROGRAM_FILES = [
+  "Pulumi.yaml",
+  "package.json",
+  "tsconfig.json",
+  "index.ts",
+  "config.ts",
+  "release.ts",
+  "settings",
+  "components",
+  "app",
+];
 
 /** The pinned CLI version, from scripts/toolchain/versions.sh. */
 export function pinnedPulumiVersion(): string {
