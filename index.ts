@@ -2,13 +2,6 @@
 import { loadSettings } from "./config";
 import { release } from "./release";
 
-const outputs = release(loadSettings());
-
-export const imageRef = outputs.imageRef;
-export const imageTag = outputs.imageTag;
-export const deliveryMode = outputs.deliveryMode;
-export const namespace = outputs.namespace;
-export const deploymentName = outputs.deploymentName;
-export const serviceName = outputs.serviceName;
-export const applicationName = outputs.applicationName;
-export const renderDirectory = outputs.renderDirectory;
+// The stack outputs. Keys that do not apply to the stack's delivery mode are left out rather than exported
+// as undefined, which Pulumi would warn about on every run.
+export = Object.fromEntries(Object.entries(release(loadSettings())).filter(([, value]) => value !== undefined));

@@ -77,7 +77,12 @@ export class Image extends pulumi.ComponentResource {
 
     this.digest = this.image.digest;
     this.tag = tag;
-    this.ref = pulumi.interpolate`${this.repository}@${this.image.digest}`;
+    // A preview that skips the build (some inputs unknown) gets an empty digest from docker-build; the
+    // reference is then unknown, as it is until the push, rather than the invalid "repository@".
+    const repository = this.repository;
+    this.ref = this.image.digest.apply((digest): pulumi.Output<string> =>
+      !digest && pulumi.runtime.isDryRun() ? pulumi.output(pulumi.unknown as unknown as string) : pulumi.output(`${repository}@${digest}`),
+    );
     this.registerOutputs({ ref: this.ref, digest: this.digest, tag: this.tag, repository: this.repository, image: this.image });
   }
 }

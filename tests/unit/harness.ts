@@ -27,18 +27,19 @@ let mocked: string | undefined;
  * Installs the recording mocks for a stack and forgets what was recorded. The mock monitor is replaced only
  * when the stack changes: replacing it under a component still registering would lose that component.
  */
-export async function useMocks(stack = "dev", project = "tagship"): Promise<void> {
+export async function useMocks(stack = "dev", project = "tagship", preview = false): Promise<void> {
   await settle();
   recorded.length = 0;
-  if (mocked === `${project}/${stack}`) return;
-  mocked = `${project}/${stack}`;
+  if (mocked === `${project}/${stack}/${preview}`) return;
+  mocked = `${project}/${stack}/${preview}`;
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "docker-build:index:Image") {
-          state.digest = fakeDigest(JSON.stringify(args.inputs.tags));
+          // In a preview that skips the build, docker-build reports an empty digest.
+          state.digest = preview ? "" : fakeDigest(JSON.stringify(args.inputs.tags));
         }
         return { id: `${args.name}-id`, state };
       },
@@ -48,7 +49,7 @@ export async function useMocks(stack = "dev", project = "tagship"): Promise<void
     },
     project,
     stack,
-    false,
+    preview,
   );
 }
 

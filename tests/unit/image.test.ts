@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { Image } from "../../components/image";
-import { fakeDigest, find, settle, useMocks, valueOf } from "./harness";
+import { Workload } from "../../components/workload";
+import { fakeDigest, find, findAll, settle, useMocks, valueOf } from "./harness";
 
 // The property that marks a secret value in Pulumi's RPC serialization (sdk/nodejs/runtime/rpc.ts).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -36,6 +37,23 @@ describe("Image", () => {
     assert.equal(ref, `127.0.0.1:5000/tagship/hello@${fakeDigest(JSON.stringify(["127.0.0.1:5000/tagship/hello:0.2.1"]))}`);
     assert.match(ref, /^127\.0\.0\.1:5000\/tagship\/hello@sha256:[a-f0-9]{64}$/);
     assert.equal(await valueOf(img.tag), "0.2.1");
+  });
+
+  it("in a preview that skips the build, the reference is unknown and the Deployment still plans", async () => {
+    await useMocks("dev", "tagship", true);
+    const img = new Image("hello", { context: "app", registry: "127.0.0.1:5000", repository: "tagship/hello", tag: "0.2.1" });
+    const known = await (img.ref as unknown as { isKnown: Promise<boolean> }).isKnown;
+    assert.equal(known, false);
+    const w = new Workload("hello", {
+      namespace: "hello-dev",
+      image: img.ref,
+      version: "0.2.1",
+      probes: { readiness: { path: "/readyz" } },
+    });
+    await valueOf(w.deploymentName);
+    await settle();
+    assert.equal(findAll("kubernetes:apps/v1:Deployment").length, 1);
+    await useMocks();
   });
 
   it("gives push credentials to the build as a secret", async () => {

@@ -10,7 +10,7 @@ describe("index.ts", () => {
   it("declares the dev stack's release from its config and exports the digest reference", async () => {
     await useMocks("dev");
     pulumi.runtime.setAllConfig(stackConfig("dev"));
-    const program = (await import("../../index.js")) as unknown as {
+    const program = (await import("../../index.js")).default as {
       imageRef: pulumi.Output<string>;
       namespace: pulumi.Output<string>;
       deliveryMode: string;
@@ -21,5 +21,7 @@ describe("index.ts", () => {
     assert.equal(await valueOf(program.namespace), "hello-dev");
     assert.equal(program.deliveryMode, "direct");
     assert.equal(find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].image, ref);
+    // Direct mode has no Application and renders nothing: those outputs are absent, not undefined.
+    assert.deepEqual(Object.keys(program).sort(), ["deliveryMode", "deploymentName", "imageRef", "imageTag", "namespace", "serviceName"]);
   });
 });
