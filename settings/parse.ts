@@ -235,6 +235,7 @@ export function parseSettings(src: ConfigSource): Settings {
   }
 
   let gitops: Settings["gitops"];
+  const renderOnly = boolean("renderOnly");
   if (deliveryMode === "gitops") {
     const repoUrl = required("repoUrl", "gitops mode: Argo CD tracks this repository") ?? "";
     if (repoUrl) check("repoUrl", repoUrl, rules.gitRepoUrl);
@@ -244,8 +245,8 @@ export function parseSettings(src: ConfigSource): Settings {
     check("repoRevision", repoRevision, rules.gitRevision);
     const argocdNamespace = text("argocdNamespace");
     check("argocdNamespace", argocdNamespace, rules.dnsLabel(63));
-    gitops = { repoUrl, repoPath, repoRevision, argocdNamespace, renderOnly: boolean("renderOnly") };
-  } else if (text("renderOnly") === "true") {
+    gitops = { repoUrl, repoPath, repoRevision, argocdNamespace, renderOnly };
+  } else if (renderOnly) {
     add(
       "renderOnly",
       true,
