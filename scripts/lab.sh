@@ -81,7 +81,7 @@ YAML
 
 buildkit_binaries() {
   [[ -x "$BUILDKIT_BIN/buildkitd" && -x "$BUILDKIT_BIN/buildctl" ]] && return
-  command -v go >/dev/null || die "building buildkitd needs Go >= 1.25"
+  command -v go >/dev/null || die "building buildkitd needs Go >= 1.26.6"
   echo "    building buildkitd and buildctl $BUILDKIT_VERSION from github.com/moby/buildkit (cold: about 5 minutes)"
   mkdir -p "$BUILDKIT_BIN"
   (cd "$root/scripts/lab/buildkit" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \

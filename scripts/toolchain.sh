@@ -24,7 +24,7 @@ exec 3>&1 1>&2 # keep stdout for the result
 need_go() {
   $CHECK_ONLY && die "$1 is missing: run \`bash scripts/toolchain.sh\` (step $current of $STEPS provides it)"
   command -v go >/dev/null 2>&1 ||
-    die "building $1 needs Go >= 1.24 (none on PATH). Install Go, or install $1 yourself at the pinned version"
+    die "building $1 needs Go >= 1.26.6 (none on PATH). Install Go, or install $1 yourself at the pinned version"
 }
 
 # go_build <module dir> <package> <output> <ldflags>: a read-only build (go.sum is committed) to a temp
