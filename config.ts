@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
-import { CONFIG_KEYS, PROJECT, type ConfigKeyName } from "./settings/keys";
-import { isConfigKey } from "./settings/naming";
+import { PROJECT, type ConfigKeyName } from "./settings/keys";
+import { isSecretKey } from "./settings/naming";
 import { parseSettings } from "./settings/parse";
 import type { Settings } from "./settings/settings";
 
@@ -20,11 +20,11 @@ export function loadSettings(): Settings {
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
-    const encrypted = isConfigSecret?.(fullKey) ?? true;
+    // undefined when the SDK cannot tell; then the CLI's own check of `secret: true` keys stands.
+    const encrypted = isConfigSecret?.(fullKey);
     // A secret's value must never reach an error message, even under a misspelled key.
-    const declaredSecret = isConfigKey(key) && (CONFIG_KEYS[key] as { secret?: boolean }).secret === true;
-    if (declaredSecret || (encrypted && isConfigSecret !== undefined)) {
-      if (value !== "") secrets.set(key, { encrypted });
+    if (isSecretKey(key) || encrypted === true) {
+      if (value !== "") secrets.set(key, { encrypted: encrypted ?? true });
     } else {
       values.set(key, value);
     }

@@ -2,6 +2,6 @@
 import { loadSettings } from "./config";
 import { release } from "./release";
 
-// The stack outputs. Keys that do not apply to the stack's delivery mode are left out rather than exported
-// as undefined, which Pulumi would warn about on every run.
-export = Object.fromEntries(Object.entries(release(loadSettings())).filter(([, value]) => value !== undefined));
+// The stack outputs. release() leaves out the keys that do not apply to the delivery mode, rather than
+// returning them undefined, which Pulumi would warn about on every run.
+export = release(loadSettings());

@@ -40,3 +40,8 @@ export const configNaming: Naming = {
 export function isConfigKey(name: string): name is ConfigKeyName {
   return Object.hasOwn(CONFIG_KEYS, name);
 }
+
+/** Whether Pulumi.yaml declares the key secret. */
+export function isSecretKey(name: string): boolean {
+  return isConfigKey(name) && (CONFIG_KEYS[name] as ConfigKey).secret === true;
+}

@@ -3,7 +3,7 @@ import * as rules from "../components/rules";
 import { type Check, type Problem, ValidationError } from "../components/validation";
 import { resolveWorkload, workloadProblems, type WorkloadArgs } from "../components/workload";
 import { CONFIG_KEYS, qualified, type ConfigKey, type ConfigKeyName } from "./keys";
-import { configNaming, isConfigKey, setCommand } from "./naming";
+import { configNaming, isConfigKey, isSecretKey, setCommand } from "./naming";
 import { DELIVERY_MODES, type DeliveryMode, type Settings } from "./settings";
 import { closest } from "./suggest";
 
@@ -53,7 +53,7 @@ export function parseSettings(src: ConfigSource): Settings {
   // A value stored encrypted under a key that is not secret would be handled as plain text from here on
   // (rendered into manifests, shown in outputs), so it is refused rather than quietly decrypted.
   for (const key of src.secrets.keys()) {
-    if (isConfigKey(key) && (CONFIG_KEYS[key] as ConfigKey).secret !== true) {
+    if (isConfigKey(key) && !isSecretKey(key)) {
       add(
         key,
         "(secret)",

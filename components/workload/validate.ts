@@ -60,23 +60,20 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   check("resources.cpuLimit", w.cpuLimit, rules.cpuQuantity);
   check("resources.memoryRequest", w.memoryRequest, rules.memoryQuantity);
   check("resources.memoryLimit", w.memoryLimit, rules.memoryQuantity);
-  const [cpuReq, cpuLim] = [millicores(w.cpuRequest), millicores(w.cpuLimit)];
-  if (cpuReq !== undefined && cpuLim !== undefined && cpuReq > cpuLim) {
-    fail(
-      ["resources.cpuRequest", "resources.cpuLimit"],
-      { cpuRequest: w.cpuRequest, cpuLimit: w.cpuLimit },
-      "a request no greater than the limit",
-      "lower the request or raise the limit",
-    );
-  }
-  const [memReq, memLim] = [bytes(w.memoryRequest), bytes(w.memoryLimit)];
-  if (memReq !== undefined && memLim !== undefined && memReq > memLim) {
-    fail(
-      ["resources.memoryRequest", "resources.memoryLimit"],
-      { memoryRequest: w.memoryRequest, memoryLimit: w.memoryLimit },
-      "a request no greater than the limit",
-      "lower the request or raise the limit",
-    );
+  for (const [resource, amount] of [
+    ["cpu", millicores],
+    ["memory", bytes],
+  ] as const) {
+    const [request, limit] = [w[`${resource}Request`], w[`${resource}Limit`]];
+    const [req, lim] = [amount(request), amount(limit)];
+    if (req !== undefined && lim !== undefined && req > lim) {
+      fail(
+        [`resources.${resource}Request`, `resources.${resource}Limit`],
+        { [`${resource}Request`]: request, [`${resource}Limit`]: limit },
+        "a request no greater than the limit",
+        "lower the request or raise the limit",
+      );
+    }
   }
 
   check("shutdown.preStopSeconds", w.preStopSeconds, rules.integerAtLeast(0, "use a pause of a few seconds, e.g. 5"));
