@@ -84,10 +84,12 @@ buildkit_binaries() {
   command -v go >/dev/null || die "building buildkitd needs Go >= 1.26.6"
   echo "    building buildkitd and buildctl $BUILDKIT_VERSION from github.com/moby/buildkit (cold: about 5 minutes)"
   mkdir -p "$BUILDKIT_BIN"
-  (cd "$root/scripts/lab/buildkit" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
-    -tags "osusergo netgo static_build seccomp" \
-    -ldflags "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
-    -o "$BUILDKIT_BIN/" github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl)
+  local cmd
+  for cmd in buildkitd buildctl; do
+    CGO_ENABLED=0 go_build "$root/scripts/lab/buildkit" "github.com/moby/buildkit/cmd/$cmd" "$BUILDKIT_BIN/$cmd" \
+      "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
+      -tags "osusergo netgo static_build seccomp"
+  done
 }
 
 buildctl() { "$BUILDKIT_BIN/buildctl" --addr "$BUILDKIT_ADDR" "$@"; }

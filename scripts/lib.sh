@@ -11,6 +11,17 @@ step() {
   printf '==> [step %s of %s, %dm%02ds] %s\n' "$1" "$2" $((elapsed / 60)) $((elapsed % 60)) "$3"
 }
 
+# go_build <module dir> <package> <output> <ldflags> [go build flags...]: a read-only build of a wrapper
+# module (its go.sum is committed) to a temporary name first, so that an interrupted build never leaves a
+# half-written binary where the caches look for it.
+go_build() {
+  local dir=$1 pkg=$2 out=$3 ldflags=$4 started=$SECONDS
+  shift 4
+  (cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath "$@" -ldflags "$ldflags" -o "$out.partial" "$pkg")
+  mv "$out.partial" "$out"
+  echo "    built $(basename "$out") in $((SECONDS - started))s"
+}
+
 die() {
   printf 'error: %s\n' "$*" >&2
   exit 1

@@ -27,15 +27,6 @@ need_go() {
     die "building $1 needs Go >= 1.26.6 (none on PATH). Install Go, or install $1 yourself at the pinned version"
 }
 
-# go_build <module dir> <package> <output> <ldflags>: a read-only build (go.sum is committed) to a temp
-# name first, so an interrupted build never leaves a half-written binary in the cache.
-go_build() {
-  local started=$SECONDS
-  (cd "$1" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "$4" -o "$3.partial" "$2")
-  mv "$3.partial" "$3"
-  echo "    built $(basename "$3") in $((SECONDS - started))s"
-}
-
 # 1. The CLI and the language host, which must sit next to it.
 current=1; step 1 $STEPS "pulumi CLI v$PULUMI_VERSION"
 cli_dir=""
@@ -69,56 +60,59 @@ else
 fi
 export PATH="$cli_dir:$PATH"
 
-# installed <name> <version>: whether the plugin cache holds that resource plugin at that version.
-installed() {
-  pulumi plugin ls --json 2>/dev/null |
-    node -e 'const [n, v] = process.argv.slice(1); let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
-      process.exit((JSON.parse(s || "[]") ?? []).some((p) => p.kind === "resource" && p.name === n && p.version === v) ? 0 : 1))' "$1" "$2"
+# The resource plugins in the plugin cache, one "name version" line each.
+plugin_list() {
+  pulumi plugin ls --json 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+    console.log((JSON.parse(s || "[]") ?? []).filter((p) => p.kind === "resource").map((p) => `${p.name} ${p.version}`).join("\n")))'
+}
+plugins="$(plugin_list)"
+
+# ensure_plugin <step> <name> <version> <build function>: installs the plugin from the cached binary, building
+# that first if needed, unless the plugin cache already has that version.
+ensure_plugin() {
+  local name=$2 version=$3 build=$4
+  current=$1
+  step "$1" $STEPS "pulumi-resource-$name v$version"
+  if grep -qxF "$name $version" <<<"$plugins"; then
+    echo "    installed"
+    return
+  fi
+  local bin="$TOOLCHAIN/plugins/pulumi-resource-$name-$version"
+  if $CHECK_ONLY || [[ ! -x "$bin" ]]; then
+    need_go "plugin $name v$version"
+    mkdir -p "$(dirname "$bin")"
+    "$build" "$bin"
+  fi
+  pulumi plugin install resource "$name" "v$version" --file "$bin"
 }
 
-# 3. The kubernetes provider. Its main package embeds two files made by `go generate`, which are not in
-#    the module: the build copies that package out of the module cache and generates them, as upstream does.
-current=3; step 3 $STEPS "pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION"
-if installed kubernetes "$KUBERNETES_PROVIDER_VERSION"; then
-  echo "    installed"
-else
-  bin="$TOOLCHAIN/plugins/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION"
-  $CHECK_ONLY && need_go "plugin kubernetes v$KUBERNETES_PROVIDER_VERSION"
-  if [[ ! -x "$bin" ]]; then
-    need_go "pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION"
-    echo "    building pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION (cold: about 10 minutes)"
-    build="$TOOLCHAIN/src/kubernetes-$KUBERNETES_PROVIDER_VERSION"
-    rm -rf "$build" && mkdir -p "$build" "$(dirname "$bin")"
-    cp "$root/scripts/toolchain/kubernetes/go.mod" "$root/scripts/toolchain/kubernetes/go.sum" "$build/"
-    (
-      cd "$build"
-      export GOFLAGS=-mod=readonly
-      go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
-      main="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
-      cp "$main/main.go" "$main/generate.go" "$main/schema.json" "$main/terraform-mapping.json" .
-      chmod u+w ./*
-      VERSION="$KUBERNETES_PROVIDER_VERSION" go run generate.go
-    )
-    go_build "$build" . "$bin" "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION"
-  fi
-  pulumi plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" --file "$bin"
-fi
+# The kubernetes provider's main package embeds two files made by `go generate`, which are not in the
+# module: the build copies that package out of the module cache and generates them, as upstream does.
+build_kubernetes() {
+  echo "    building pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION (cold: about 10 minutes)"
+  local build="$TOOLCHAIN/src/kubernetes-$KUBERNETES_PROVIDER_VERSION"
+  rm -rf "$build" && mkdir -p "$build"
+  cp "$root/scripts/toolchain/kubernetes/go.mod" "$root/scripts/toolchain/kubernetes/go.sum" "$build/"
+  (
+    cd "$build"
+    export GOFLAGS=-mod=readonly
+    go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
+    main="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
+    cp "$main/main.go" "$main/generate.go" "$main/schema.json" "$main/terraform-mapping.json" .
+    chmod u+w ./*
+    VERSION="$KUBERNETES_PROVIDER_VERSION" go run generate.go
+  )
+  go_build "$build" . "$1" "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION"
+}
 
-current=4; step 4 $STEPS "pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
-if installed docker-build "$DOCKER_BUILD_PROVIDER_VERSION"; then
-  echo "    installed"
-else
-  bin="$TOOLCHAIN/plugins/pulumi-resource-docker-build-$DOCKER_BUILD_PROVIDER_VERSION"
-  $CHECK_ONLY && need_go "plugin docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
-  if [[ ! -x "$bin" ]]; then
-    need_go "pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION"
-    echo "    building pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION (cold: about 4 minutes)"
-    mkdir -p "$(dirname "$bin")"
-    go_build "$root/scripts/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
-      "$bin" "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
-  fi
-  pulumi plugin install resource docker-build "v$DOCKER_BUILD_PROVIDER_VERSION" --file "$bin"
-fi
+build_docker_build() {
+  echo "    building pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION (cold: about 4 minutes)"
+  go_build "$root/scripts/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
+    "$1" "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
+}
 
-echo "    $(pulumi version); plugins: $(pulumi plugin ls --json | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).map((p)=>`${p.name} ${p.version}`).join(", ")))')"
+ensure_plugin 3 kubernetes "$KUBERNETES_PROVIDER_VERSION" build_kubernetes
+ensure_plugin 4 docker-build "$DOCKER_BUILD_PROVIDER_VERSION" build_docker_build
+
+echo "    $(pulumi version); plugins: $(plugin_list | paste -sd, - | sed 's/,/, /g')"
 echo "$cli_dir" >&3

@@ -67,31 +67,48 @@ export function stateFile(box: Sandbox, stack: string): string {
   return path.join(box.stateDir, ".pulumi", "stacks", "tagship", `${stack}.json`);
 }
 
-export interface CliResult {
+export interface CommandResult {
   readonly code: number;
+  /** stdout and stderr together. */
   readonly output: string;
   readonly seconds: number;
 }
 
-/** Runs the real `pulumi` CLI in the sandbox; never throws on a non-zero exit. */
-export async function pulumiCli(box: Sandbox, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+/** Runs a command to its end; never throws on a non-zero exit. */
+export async function runCommand(
+  file: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CommandResult> {
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   try {
-    const { stdout, stderr } = await promisify(execFile)("pulumi", [...args, "--non-interactive"], {
-      cwd: box.workDir,
-      env: { ...process.env, ...box.env, ...env },
-      timeout: timeoutMs,
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      timeout: opts.timeoutMs ?? 120_000,
       maxBuffer: 16 * 1024 * 1024,
     });
-    return { code: 0, output: stdout + stderr, seconds: (Date.now() - started) / 1000 };
+    return { code: 0, output: stdout + stderr, seconds: seconds() };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof err.code === "number" ? err.code : -1,
-      output: `${err.stdout ?? ""}${err.stderr ?? ""}`,
-      seconds: (Date.now() - started) / 1000,
-    };
+    return { code: typeof err.code === "number" ? err.code : -1, output: `${err.stdout ?? ""}${err.stderr ?? ""}`, seconds: seconds() };
   }
+}
+
+/** Runs the real `pulumi` CLI in the sandbox. */
+export function pulumiCli(box: Sandbox, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CommandResult> {
+  return runCommand("pulumi", [...args, "--non-interactive"], { cwd: box.workDir, env: { ...box.env, ...env }, timeoutMs });
+}
+
+/** Runs one of the project's scripts, e.g. `scripts/lab.sh up`. */
+export function projectScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 300_000,
+): Promise<CommandResult> {
+  return runCommand("bash", [path.join(ROOT, script), ...args], { env, timeoutMs });
 }
 
 /** Every file under a directory, relative to it; empty when the directory does not exist. */

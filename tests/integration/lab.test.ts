@@ -1,18 +1,12 @@
 // The lab's lifecycle: down leaves no process and no mount behind, and up after down works again.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, it } from "node:test";
-import { ROOT } from "./engine";
+import { projectScript, ROOT } from "./engine";
 
 const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
-const lab = (cmd: string) =>
-  promisify(execFile)("bash", [path.join(ROOT, "scripts/lab.sh"), cmd], { timeout: 300_000 }).then(
-    (r) => ({ code: 0, output: r.stdout + r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
-  );
+const lab = (cmd: string) => projectScript("scripts/lab.sh", [cmd]);
 
 /** Processes whose command line mentions the lab's directory (the registry's config, buildkitd's). */
 function labProcesses(): string[] {

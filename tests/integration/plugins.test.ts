@@ -1,13 +1,11 @@
 // No plugin is ever downloaded: with the plugins missing, the engine fails at once instead of reaching for
 // Pulumi's servers, and the toolchain check names the step that provides them.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
-import { newStack, pulumiCli, ROOT, sandbox, type Sandbox } from "./engine";
+import { newStack, projectScript, pulumiCli, sandbox, type Sandbox } from "./engine";
 
 describe("missing plugins", () => {
   let box: Sandbox;
@@ -40,12 +38,7 @@ describe("missing plugins", () => {
   });
 
   it("the toolchain check names the step that provides the missing plugin", async () => {
-    const run = await promisify(execFile)("bash", [path.join(ROOT, "scripts/toolchain.sh"), "--check"], {
-      env: { ...process.env, PULUMI_HOME: emptyHome },
-    }).then(
-      () => ({ code: 0, output: "" }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, output: e.stderr }),
-    );
+    const run = await projectScript("scripts/toolchain.sh", ["--check"], { PULUMI_HOME: emptyHome });
     assert.equal(run.code, 1);
     assert.match(run.output, /plugin kubernetes v[0-9.]+ is missing: run `bash scripts\/toolchain.sh` \(step 3 of 4 provides it\)/);
   });
