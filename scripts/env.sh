@@ -22,6 +22,12 @@ if [[ -z "${BUILDX_CONFIG:-}" && -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bui
   export BUILDX_CONFIG="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx"
 fi
 
+# The lab's kubectl (a link into the cache, made by scripts/lab.sh); KUBECONFIG is left to the caller, as the
+# dev stack names its kubeconfig in its own config.
+if [[ -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin" ]]; then
+  export PATH="$PATH:${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin"
+fi
+
 # Never download: a missing plugin is an error at once (scripts/toolchain.sh provides them), and no
 # update check calls out.
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

@@ -12,7 +12,7 @@ npm ci --no-audit --no-fund --loglevel=error
 step 3 $STEPS "Pulumi engine and plugins (scripts/toolchain.sh)"
 export PATH="$(bash scripts/toolchain.sh):$PATH"
 
-step 4 $STEPS "the lab: registry, BuildKit, builder, base image (scripts/lab.sh up)"
+step 4 $STEPS "the lab: registry, BuildKit, base image, Kubernetes (scripts/lab.sh up)"
 bash scripts/lab.sh up
 
 # After the lab is up, so that env.sh also points buildx at the lab's builder.

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The main job: a real `pulumi up` of a stack (default: dev), with everything it needs installed first.
-# The dev stack targets the local lab on this machine. The lab has the registry, BuildKit and the base image
-# so far; until it has its cluster (issue 4), the image builds and pushes and the rollout needs a cluster
-# that the stack's kubeconfig/kubeContext config points at.
+# The dev stack targets the local lab on this machine (scripts/lab.sh); other stacks name their registry,
+# builder and cluster in their own config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
