@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
+import { awaitRollout, type RolloutResult } from "./components/rollout";
 import { RESTRICTED_NAMESPACE_LABELS, Workload } from "./components/workload";
 import type { Settings } from "./settings/settings";
 
@@ -13,6 +14,8 @@ export interface ReleaseOutputs {
   readonly namespace: pulumi.Output<string>;
   readonly deploymentName: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
+  /** direct mode: the revision of the Deployment that is live once `pulumi up` returns. */
+  readonly rollout?: pulumi.Output<RolloutResult>;
   /** gitops mode: the Argo CD Application that applies the rendered workload. */
   readonly applicationName?: pulumi.Output<string>;
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
@@ -51,6 +54,9 @@ export function release(s: Settings): ReleaseOutputs {
     s.appName,
     {
       namespace: s.namespace,
+      // Direct mode: awaitRollout below waits instead of the provider, and fails at the progress deadline.
+      // Rendered manifests (gitops) never carry the provider's skipAwait annotation.
+      providerAwait: s.gitops !== undefined,
       // In gitops mode Argo CD creates the namespace (CreateNamespace) with the same labels.
       createNamespace: !s.gitops,
       image: imageRef,
@@ -64,6 +70,16 @@ export function release(s: Settings): ReleaseOutputs {
     },
     { providers: [render ?? cluster] },
   );
+
+  // The release ends only when the rollout is complete: every pod new and available, no old one left.
+  const rollout = s.gitops
+    ? undefined
+    : awaitRollout({
+        deployment: workload.deployment,
+        kubeconfig: s.cluster.kubeconfig,
+        context: s.cluster.context,
+        timeoutSeconds: s.workload.rollout.progressDeadlineSeconds * (s.workload.rollout.replicas + 1),
+      });
 
   const application = s.gitops
     ? new ArgoApplication(
@@ -87,6 +103,7 @@ export function release(s: Settings): ReleaseOutputs {
     namespace: workload.namespace,
     deploymentName: workload.deploymentName,
     serviceName: workload.serviceName,
+    ...(rollout ? { rollout } : {}),
     ...(application ? { applicationName: application.applicationName } : {}),
     ...(s.gitops ? { renderDirectory: s.gitops.repoPath } : {}),
   };

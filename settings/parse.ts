@@ -261,7 +261,7 @@ export function parseSettings(src: ConfigSource): Settings {
       "kubeconfig",
       kubeconfig,
       "the path of an existing kubeconfig file",
-      `check the path, or run \`pulumi config rm ${qualified("kubeconfig")}\` to use KUBECONFIG or ~/.kube/config`,
+      `check the path (the lab writes .lab/kubeconfig: \`make lab-up\`), or run \`pulumi config rm ${qualified("kubeconfig")}\` to use KUBECONFIG or ~/.kube/config`,
     );
   }
   const context = text("kubeContext") || undefined;

@@ -77,6 +77,12 @@ export interface WorkloadArgs {
   readonly namespace: pulumi.Input<string>;
   /** Create the Namespace (with Pod Security "restricted" labels) as part of the workload. @default true */
   readonly createNamespace?: boolean;
+  /**
+   * Let the Kubernetes provider wait for the Deployment's rollout. Set false when the caller waits itself
+   * (components/rollout's awaitRollout, which fails at the progress deadline rather than at the provider's
+   * timeout): the Deployment then carries pulumi.com/skipAwait. @default true
+   */
+  readonly providerAwait?: boolean;
   /** Container image: an immutable `repo@sha256:...` reference, never a bare tag. */
   readonly image: pulumi.Input<string>;
   /** The version being released; the app reports it at /version and it labels the pods. */

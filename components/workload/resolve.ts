@@ -11,6 +11,7 @@ export interface ResolvedProbe {
 /** WorkloadArgs with every default applied: what validation checks and the builders consume. */
 export interface ResolvedWorkload {
   readonly createNamespace: boolean;
+  readonly providerAwait: boolean;
   readonly partOf: string;
   readonly containerPort: number;
   readonly servicePort: number;
@@ -46,6 +47,7 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
   const s = args.shutdown ?? {};
   return {
     createNamespace: args.createNamespace ?? true,
+    providerAwait: args.providerAwait ?? true,
     partOf: args.partOf ?? D.partOf,
     containerPort: args.containerPort ?? D.containerPort,
     servicePort: args.servicePort ?? D.servicePort,

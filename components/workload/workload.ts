@@ -62,7 +62,10 @@ export class Workload extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: metadata(versioned),
+        metadata: {
+          ...metadata(versioned),
+          ...(w.providerAwait ? {} : { annotations: { "pulumi.com/skipAwait": "true" } }),
+        },
         spec: {
           replicas: w.replicas,
           selector: { matchLabels: selector },
@@ -82,8 +85,7 @@ export class Workload extends pulumi.ComponentResource {
           },
         },
       },
-      // The provider's await fails the update when the rollout misses its progress deadline; the timeout is
-      // a backstop a little past it so that `pulumi up` never waits without bound.
+      // The provider's await reports a rollout that missed its progress deadline only at this timeout.
       { ...inNamespace, customTimeouts: { create: `${w.progressDeadlineSeconds + 60}s`, update: `${w.progressDeadlineSeconds + 60}s` } },
     );
 

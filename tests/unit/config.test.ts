@@ -18,7 +18,7 @@ function source(
     values: plain,
     secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
     secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
-    fileExists: (p) => p === "/home/me/.kube/config",
+    fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
   };
 }
 

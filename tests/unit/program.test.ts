@@ -1,6 +1,9 @@
 // The program as the engine runs it: index.ts reads the stack's config (here the dev stack's files, as the
 // CLI would hand them over) and declares the release.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { find, settle, useMocks, valueOf } from "./harness";
@@ -9,7 +12,10 @@ import { stackConfig } from "./stack-config";
 describe("index.ts", () => {
   it("declares the dev stack's release from its config and exports the digest reference", async () => {
     await useMocks("dev");
-    pulumi.runtime.setAllConfig(stackConfig("dev"));
+    // The dev stack names the lab's kubeconfig, which exists only once the lab is up; unit tests need no lab.
+    const kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tagship-unit-")), "kubeconfig");
+    fs.writeFileSync(kubeconfig, "");
+    pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "tagship:kubeconfig": kubeconfig });
     const program = (await import("../../index.js")).default as {
       imageRef: pulumi.Output<string>;
       namespace: pulumi.Output<string>;
@@ -21,7 +27,16 @@ describe("index.ts", () => {
     assert.equal(await valueOf(program.namespace), "hello-dev");
     assert.equal(program.deliveryMode, "direct");
     assert.equal(find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].image, ref);
-    // Direct mode has no Application and renders nothing: those outputs are absent, not undefined.
-    assert.deepEqual(Object.keys(program).sort(), ["deliveryMode", "deploymentName", "imageRef", "imageTag", "namespace", "serviceName"]);
+    // Direct mode waits for the rollout and has no Application and renders nothing: those outputs are
+    // absent, not undefined.
+    assert.deepEqual(Object.keys(program).sort(), [
+      "deliveryMode",
+      "deploymentName",
+      "imageRef",
+      "imageTag",
+      "namespace",
+      "rollout",
+      "serviceName",
+    ]);
   });
 });

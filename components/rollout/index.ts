@@ -1,0 +1,3 @@
+export { awaitRollout, type AwaitRolloutArgs, type RolloutResult } from "./await";
+export { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
+export { rolloutVerdict, type DeploymentSnapshot, type RolloutVerdict } from "./status";

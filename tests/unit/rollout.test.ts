@@ -1,0 +1,87 @@
+// The rollout verdict and diagnosis that `pulumi up` waits on in direct mode (components/rollout).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { diagnosePods, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
+
+const done: DeploymentSnapshot = {
+  generation: 4,
+  observedGeneration: 4,
+  specReplicas: 3,
+  replicas: 3,
+  updatedReplicas: 3,
+  availableReplicas: 3,
+  conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }],
+};
+
+describe("rolloutVerdict", () => {
+  it("is complete only when every pod is new and available and no old pod is left", () => {
+    assert.deepEqual(rolloutVerdict(done), { state: "complete" });
+  });
+
+  it("waits while the controller has not observed the new spec", () => {
+    const v = rolloutVerdict({ ...done, observedGeneration: 3 });
+    assert.equal(v.state, "progressing");
+  });
+
+  it("waits for new pods, for old pods to go, and for new pods to become available", () => {
+    assert.deepEqual(rolloutVerdict({ ...done, updatedReplicas: 1, replicas: 4 }), {
+      state: "progressing",
+      detail: "1 of 3 new pods created",
+    });
+    assert.deepEqual(rolloutVerdict({ ...done, replicas: 4 }), { state: "progressing", detail: "1 old pods pending termination" });
+    assert.deepEqual(rolloutVerdict({ ...done, availableReplicas: 2 }), { state: "progressing", detail: "2 of 3 new pods available" });
+  });
+
+  it("fails as soon as the Deployment reports ProgressDeadlineExceeded, with its message", () => {
+    const message = 'ReplicaSet "hello-abc" has timed out progressing.';
+    const v = rolloutVerdict({
+      ...done,
+      updatedReplicas: 1,
+      replicas: 4,
+      conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message }],
+    });
+    assert.deepEqual(v, { state: "failed", reason: "ProgressDeadlineExceeded", message });
+  });
+
+  it("does not take a stale failure for the new spec's", () => {
+    const stale = {
+      ...done,
+      observedGeneration: 3,
+      conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+    };
+    assert.equal(rolloutVerdict(stale).state, "progressing");
+  });
+});
+
+describe("diagnosePods", () => {
+  const event = (podName: string, type: string, reason: string, message: string, at: number) => ({ podName, type, reason, message, at });
+
+  it("names each pod that is not ready with its container problem or newest warning", () => {
+    const lines = diagnosePods(
+      [
+        { name: "a", ready: false },
+        { name: "b", ready: false, containerProblem: "ImagePullBackOff: Back-off pulling image" },
+        { name: "c", ready: true },
+        { name: "d", ready: false },
+      ],
+      [
+        event("a", "Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", 1),
+        event("a", "Warning", "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 404", 2),
+        event("a", "Normal", "Started", "Started container", 3),
+        event("c", "Warning", "Unhealthy", "old news", 1),
+      ],
+    );
+    assert.deepEqual(lines, [
+      "pod a: Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404",
+      "pod b: ImagePullBackOff: Back-off pulling image",
+      "pod d: not ready",
+    ]);
+  });
+
+  it("stays short however many pods are stuck", () => {
+    const pods = Array.from({ length: 40 }, (_, i) => ({ name: `p${i}`, ready: false }));
+    const lines = diagnosePods(pods, []);
+    assert.equal(lines.length, 6);
+    assert.equal(lines[5], "... and 35 more pods");
+  });
+});
