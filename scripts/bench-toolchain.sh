@@ -3,8 +3,8 @@
 #   cold:      empty tagship cache and empty Go build cache (the Go module cache is kept unless --cold-modules,
 #              which also empties it and so measures the downloads from the module proxy too)
 #   warm:      scripts/toolchain.sh again, median of 5 runs
-#   preview:   `pulumi preview` of the dev stack's config, median of 5 runs. Until the lab exists (issue 4) the
-#              stack deploys an existing digest in gitops renderOnly mode, so that no registry or cluster is needed.
+#   preview:   `pulumi preview` of the dev stack's config, median of 5 runs, with no cluster or registry: the
+#              stack deploys an existing digest in gitops renderOnly mode.
 # Results go to the README by hand; nothing here is a test.
 # Usage: bench-toolchain.sh [--cold-modules | --skip-cold]
 set -euo pipefail
@@ -42,6 +42,7 @@ pulumi config set imageRef "127.0.0.1:5000/tagship/hello@sha256:$(printf 'a%.0s'
 pulumi config set deliveryMode gitops >/dev/null
 pulumi config set repoUrl file:///srv/git/tagship.git >/dev/null
 pulumi config set renderOnly true >/dev/null
+pulumi config rm kubeconfig >/dev/null
 preview=$(for _ in 1 2 3 4 5; do seconds pulumi preview --non-interactive; done | median)
 echo "preview (median): ${preview}s"
 printf '\n| measure | seconds |\n| --- | --- |\n| cold toolchain build | %s |\n| warm re-check (median of 5) | %s |\n| pulumi preview, dev config (median of 5) | %s |\n' "$cold" "$warm" "$preview"

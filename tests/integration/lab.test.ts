@@ -1,14 +1,32 @@
 // The lab's lifecycle: down leaves no process and no mount behind, and up after down works again.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { projectScript, ROOT } from "./engine";
+import { projectScript, ROOT, runCommand } from "./engine";
 
 const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
 const lab = (cmd: string) => projectScript("scripts/lab.sh", [cmd]);
+const kubectl = (...args: string[]) =>
+  runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: path.join(LAB, "kubeconfig") }, timeoutMs: 150_000 });
 
-/** Processes whose command line mentions the lab's directory (the registry's config, buildkitd's). */
+// A pod of the lab's own pause image: it must be stopped by down and run again after up.
+const POD = `apiVersion: v1
+kind: Pod
+metadata: {name: sleeper, namespace: default}
+spec:
+  automountServiceAccountToken: false
+  containers:
+  - name: pause
+    image: 127.0.0.1:5000/pause:3.10.1
+    securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+`;
+
+/**
+ * The lab's processes: those whose command line mentions the lab's directory (every server's config or
+ * socket is there, and so is each container shim's), and the pods' own processes, in the kubelet's cgroups.
+ */
 function labProcesses(): string[] {
   return fs
     .readdirSync("/proc")
@@ -23,6 +41,19 @@ function labProcesses(): string[] {
     .filter((cmd) => cmd.includes(LAB) && !cmd.includes("lab.test.ts"));
 }
 
+function podProcesses(): string[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cgroup`, "utf8").includes("/kubepods");
+      } catch {
+        return false;
+      }
+    });
+}
+
 const labMounts = () =>
   fs
     .readFileSync("/proc/mounts", "utf8")
@@ -30,11 +61,19 @@ const labMounts = () =>
     .filter((l) => l.split(" ")[1]?.startsWith(LAB));
 
 describe("lab lifecycle", () => {
-  it("down stops every lab process and leaves no mount", async () => {
+  it("down stops every lab process, every pod, and leaves no mount", async () => {
     assert.ok(labProcesses().length > 0, "the lab was running before");
+    const manifest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tagship-lab-")), "pod.yaml");
+    fs.writeFileSync(manifest, POD);
+    const applied = await kubectl("apply", "-f", manifest);
+    assert.equal(applied.code, 0, applied.output);
+    const ready = await kubectl("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=120s");
+    assert.equal(ready.code, 0, ready.output);
+    assert.ok(podProcesses().length > 0, "the pod's processes run in the kubelet's cgroups");
     const down = await lab("down");
     assert.equal(down.code, 0, down.output);
     assert.deepEqual(labProcesses(), []);
+    assert.deepEqual(podProcesses(), []);
     assert.deepEqual(labMounts(), []);
     const status = await lab("status");
     assert.notEqual(status.code, 0);
@@ -49,5 +88,12 @@ describe("lab lifecycle", () => {
     assert.match(status.output, /registry: running/);
     assert.match(status.output, /buildkit: running/);
     assert.match(status.output, /base image: 127\.0\.0\.1:5000\/tagship\/node-base:22/);
+    assert.match(status.output, /kubelet: running/);
+    assert.match(status.output, /node tagship-lab: Ready/);
+    // The kubelet starts the pod that was running before down again.
+    const ready = await kubectl("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=120s");
+    assert.equal(ready.code, 0, ready.output);
+    const deleted = await kubectl("delete", "pod", "sleeper", "--wait=true");
+    assert.equal(deleted.code, 0, deleted.output);
   });
 });

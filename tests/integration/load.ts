@@ -1,0 +1,56 @@
+/**
+ * A bounded load loop for rollout tests: a few workers send GET requests, each on a fresh connection so
+ * that kube-proxy picks a pod per request, until at least `minRequests` are done and `until()` holds, or
+ * `maxSeconds` pass. Only for loopback and the lab's own addresses.
+ */
+import * as http from "node:http";
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly failures: number;
+  /** The first few failures, for the assertion message. */
+  readonly failureSamples: string[];
+  /** How many answers named each version. */
+  readonly versions: Record<string, number>;
+}
+
+function once(url: string): Promise<{ ok: boolean; detail: string; version?: string }> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: 5_000, headers: { connection: "close" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => {
+        if (res.statusCode !== 200) return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` });
+        try {
+          resolve({ ok: true, detail: "", version: (JSON.parse(body) as { version?: string }).version ?? "?" });
+        } catch {
+          resolve({ ok: false, detail: `not JSON: ${body.slice(0, 200)}` });
+        }
+      });
+      res.on("error", (e) => resolve({ ok: false, detail: e.message }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
+    req.on("error", (e) => resolve({ ok: false, detail: e.message }));
+  });
+}
+
+export function loadLoop(opts: { url: string; minRequests: number; maxSeconds: number; workers?: number; until: () => boolean }) {
+  const { hostname } = new URL(opts.url);
+  if (!/^(127\.|10\.)/.test(hostname)) throw new Error(`load tests hit only loopback or the lab's addresses, not ${hostname}`);
+  const deadline = Date.now() + opts.maxSeconds * 1000;
+  const result = { requests: 0, failures: 0, failureSamples: [] as string[], versions: {} as Record<string, number> };
+  const done = () => Date.now() > deadline || (result.requests >= opts.minRequests && opts.until());
+  const worker = async () => {
+    while (!done()) {
+      const r = await once(opts.url);
+      result.requests++;
+      if (r.ok && r.version) result.versions[r.version] = (result.versions[r.version] ?? 0) + 1;
+      else {
+        result.failures++;
+        if (result.failureSamples.length < 5) result.failureSamples.push(r.detail);
+      }
+    }
+  };
+  return Promise.all(Array.from({ length: opts.workers ?? 4 }, worker)).then((): LoadResult => result);
+}
