@@ -22,11 +22,15 @@ if [[ -z "${BUILDX_CONFIG:-}" && -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bui
   export BUILDX_CONFIG="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx"
 fi
 
-# The lab's kubectl (a link into the cache, made by scripts/lab.sh); KUBECONFIG is left to the caller, as the
-# dev stack names its kubeconfig in its own config.
+# The lab's kubectl (a link into the cache, made by scripts/lab.sh), ahead of any other; KUBECONFIG is left
+# to the caller, as the dev stack names its kubeconfig in its own config.
 if [[ -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin" ]]; then
-  export PATH="$PATH:${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin"
+  export PATH="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin:$PATH"
 fi
+
+# The engine runs index.ts through ts-node; type-checking it there again on every preview and up costs about
+# 3 s. `make test` type-checks the whole program strictly (tsc --noEmit) before anything merges.
+export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
 
 # Never download: a missing plugin is an error at once (scripts/toolchain.sh provides them), and no
 # update check calls out.

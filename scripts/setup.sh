@@ -13,7 +13,12 @@ step 3 $STEPS "Pulumi engine and plugins (scripts/toolchain.sh)"
 export PATH="$(bash scripts/toolchain.sh):$PATH"
 
 step 4 $STEPS "the lab: registry, BuildKit, base image, Kubernetes (scripts/lab.sh up)"
-bash scripts/lab.sh up
+if [[ "${TAGSHIP_LAB:-up}" == none ]]; then
+  # A stack whose registry, builder and cluster are elsewhere needs no lab (and no root).
+  echo "    skipped: TAGSHIP_LAB=none"
+else
+  bash scripts/lab.sh up
+fi
 
 # After the lab is up, so that env.sh also points buildx at the lab's builder.
 source scripts/env.sh

@@ -12,7 +12,7 @@ export interface AwaitRolloutArgs {
   readonly context?: string;
   /** Upper bound on the whole wait, in seconds; a stalled rollout fails sooner, at its progress deadline. */
   readonly timeoutSeconds: number;
-  /** Seconds between reads of the Deployment. @default 1 */
+  /** Seconds between reads of the Deployment. @default 0.5 */
   readonly pollSeconds?: number;
 }
 
@@ -86,7 +86,7 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
       detail = verdict.detail;
       void pulumi.log.info(`rollout: ${detail}`, args.deployment, undefined, true);
     }
-    await new Promise((r) => setTimeout(r, (args.pollSeconds ?? 1) * 1000));
+    await new Promise((r) => setTimeout(r, (args.pollSeconds ?? 0.5) * 1000));
   }
 }
 

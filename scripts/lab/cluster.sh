@@ -276,6 +276,18 @@ cluster_down() {
 }
 
 network_down() {
+  # kube-proxy --cleanup removed its own rules; the kubelet's few chains are removed here.
+  local ipt table chain
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || continue
+    for table in filter nat mangle; do
+      "$ipt" -t "$table" -D INPUT -j KUBE-FIREWALL 2>/dev/null || true
+      "$ipt" -t "$table" -D OUTPUT -j KUBE-FIREWALL 2>/dev/null || true
+      for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT; do
+        "$ipt" -t "$table" -F "$chain" 2>/dev/null && "$ipt" -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE" || true
 }
 
