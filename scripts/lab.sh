@@ -5,8 +5,8 @@
 #   down    stop everything and leave no process and no mount behind (the lab's data stays for the next up)
 #   status  one line per part; exit status 0 only when all of it is up
 # Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry), BuildKit on 127.0.0.1:1234 and the buildx
-# builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, and a single-node Kubernetes
-# (scripts/lab/cluster.sh). Servers are built from Go modules (scripts/lab/binaries.sh) or come from Debian.
+# builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
+# (scripts/lab/cluster.sh), and Argo CD with Redis and a git remote (scripts/lab/argocd.sh). Servers are built from Go modules (scripts/lab/binaries.sh) or come from Debian.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/lib.sh"
@@ -15,10 +15,12 @@ source "$root/scripts/lab/process.sh"
 source "$root/scripts/lab/binaries.sh"
 source "$root/scripts/lab/images.sh"
 source "$root/scripts/lab/cluster.sh"
+source "$root/scripts/lab/argocd.sh"
 
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
-  containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables conntrack:conntrack)
+  containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables conntrack:conntrack redis-server:redis-server
+  git:git)
 
 packages() {
   local missing=() entry
@@ -32,17 +34,20 @@ packages() {
 lab_up() {
   [[ $EUID -eq 0 ]] || die "the lab runs a kubelet and containerd, which need root; run it as root or point the stack at another cluster (README: Using your own cluster)"
   mkdir -p "$LAB"
-  local n=12
+  local n=14
   step 1 $n "Debian packages"; packages
   step 2 $n "registry"; registry_up
   step 3 $n "BuildKit"; buildkit_up
   step 4 $n "buildx builder tagship-lab"; builder_up
   step 5 $n "base image $BASE_IMAGE"; base_image_up
   cluster_up $n 6
+  step 13 $n "git remote"; git_remote_up
+  step 14 $n "Argo CD $ARGOCD_VERSION"; argocd_up
 }
 
 lab_down() {
-  step 1 3 "stop Kubernetes and its containers"
+  step 1 3 "stop Argo CD, Kubernetes and its containers"
+  argocd_down
   cluster_down
   step 2 3 "stop BuildKit and the registry"
   stop buildkit
@@ -65,6 +70,9 @@ lab_status() {
   if [[ -f "$LAB/buildx/instances/tagship-lab" ]]; then echo "builder tagship-lab: configured"; else echo "builder tagship-lab: missing"; ok=1; fi
   if in_registry tagship/node-base 22; then echo "base image: $BASE_IMAGE"; else echo "base image: missing"; ok=1; fi
   cluster_status || ok=1
+  for part in redis argocd-repo-server argocd-application-controller; do
+    if running "$part"; then echo "$part: running (pid $(cat "$LAB/$part.pid"))"; else echo "$part: stopped"; ok=1; fi
+  done
   return $ok
 }
 

@@ -41,6 +41,23 @@ function labProcesses(): string[] {
     .filter((cmd) => cmd.includes(LAB) && !cmd.includes("lab.test.ts"));
 }
 
+const CACHE = process.env.TAGSHIP_CACHE ?? path.join(os.homedir(), ".cache", "tagship");
+
+/** Processes running a binary the lab built into the cache (etcd, Kubernetes, BuildKit, Argo CD). */
+function cachedBinaryProcesses(): string[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .map((p) => {
+      try {
+        return fs.readlinkSync(`/proc/${p}/exe`);
+      } catch {
+        return "";
+      }
+    })
+    .filter((exe) => exe.startsWith(path.join(CACHE, "lab")));
+}
+
 function podProcesses(): string[] {
   return fs
     .readdirSync("/proc")
@@ -74,6 +91,7 @@ describe("lab lifecycle", () => {
     assert.equal(down.code, 0, down.output);
     assert.deepEqual(labProcesses(), []);
     assert.deepEqual(podProcesses(), []);
+    assert.deepEqual(cachedBinaryProcesses(), []);
     assert.deepEqual(labMounts(), []);
     const status = await lab("status");
     assert.notEqual(status.code, 0);
@@ -90,6 +108,8 @@ describe("lab lifecycle", () => {
     assert.match(status.output, /base image: 127\.0\.0\.1:5000\/tagship\/node-base:22/);
     assert.match(status.output, /kubelet: running/);
     assert.match(status.output, /node tagship-lab: Ready/);
+    assert.match(status.output, /argocd-application-controller: running/);
+    assert.match(status.output, /argocd-repo-server: running/);
     // The kubelet starts the pod that was running before down again.
     const ready = await kubectl("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=120s");
     assert.equal(ready.code, 0, ready.output);
