@@ -20,6 +20,8 @@ export interface ReleaseOutputs {
   readonly applicationName?: pulumi.Output<string>;
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
   readonly renderDirectory?: string;
+  /** gitops mode: where a release pushes the rendered manifests and where Argo CD reads them. */
+  readonly gitops?: { readonly repoUrl: string; readonly revision: string; readonly argocdNamespace: string };
 }
 
 /**
@@ -105,6 +107,11 @@ export function release(s: Settings): ReleaseOutputs {
     serviceName: workload.serviceName,
     ...(rollout ? { rollout } : {}),
     ...(application ? { applicationName: application.applicationName } : {}),
-    ...(s.gitops ? { renderDirectory: s.gitops.repoPath } : {}),
+    ...(s.gitops
+      ? {
+          renderDirectory: s.gitops.repoPath,
+          gitops: { repoUrl: s.gitops.repoUrl, revision: s.gitops.repoRevision, argocdNamespace: s.gitops.argocdNamespace },
+        }
+      : {}),
   };
 }

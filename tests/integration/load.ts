@@ -4,6 +4,7 @@
  * `maxSeconds` pass. Only for loopback and the lab's own addresses.
  */
 import * as http from "node:http";
+import { watchServingPods, type Kube } from "./kube";
 
 export interface LoadResult {
   readonly requests: number;
@@ -53,4 +54,25 @@ export function loadLoop(opts: { url: string; minRequests: number; maxSeconds: n
     }
   };
   return Promise.all(Array.from({ length: opts.workers ?? 4 }, worker)).then((): LoadResult => result);
+}
+
+/**
+ * Runs `release` under a load loop against `url` (at least 2000 requests, at most 240 s) and a watch of the
+ * namespace's pods; returns its outcome (never throws), its duration, and what the load and the watch saw.
+ */
+export async function releaseUnderLoad<T>(kube: Kube, namespace: string, url: string, release: () => Promise<T>) {
+  const watch = await watchServingPods(kube, namespace);
+  let released = false;
+  const load = loadLoop({ url, minRequests: 2000, maxSeconds: 240, until: () => released });
+  const started = Date.now();
+  const outcome = await release().then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error: error instanceof Error ? error : new Error(String(error)) }),
+  );
+  const endedAt = Date.now();
+  const seconds = (endedAt - started) / 1000;
+  released = true;
+  const traffic = await load;
+  const capacity = watch.stop();
+  return { ...outcome, seconds, endedAt, traffic, capacity };
 }

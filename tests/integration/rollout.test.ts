@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 import { newStack, sandbox, type Sandbox } from "./engine";
-import { isServing, Kube, LAB_KUBECONFIG, watchServingPods, type Pod } from "./kube";
-import { loadLoop } from "./load";
+import { isServing, Kube, LAB_KUBECONFIG, type Pod } from "./kube";
+import { releaseUnderLoad } from "./load";
 
 const STACK = "it-rollout";
 const NAMESPACE = `hello-${STACK}`;
@@ -53,23 +53,7 @@ describe("releases on the lab cluster (direct mode)", () => {
     for (const rs of old) assert.deepEqual([rs.metadata.name, rs.spec.replicas, rs.status.replicas], [rs.metadata.name, 0, 0]);
   }
 
-  /** Runs `release` under load and a watch of the pods; returns what they saw. */
-  async function underLoad<T>(release: () => Promise<T>) {
-    const watch = await watchServingPods(kube, NAMESPACE);
-    let released = false;
-    const load = loadLoop({ url: `${serviceUrl}/version`, minRequests: 2000, maxSeconds: 240, until: () => released });
-    const started = Date.now();
-    const outcome = await release().then(
-      (value) => ({ value, error: undefined }),
-      (error: unknown) => ({ value: undefined, error: error instanceof Error ? error : new Error(String(error)) }),
-    );
-    const endedAt = Date.now();
-    const seconds = (endedAt - started) / 1000;
-    released = true;
-    const traffic = await load;
-    const capacity = watch.stop();
-    return { ...outcome, seconds, endedAt, traffic, capacity };
-  }
+  const underLoad = <T>(release: () => Promise<T>) => releaseUnderLoad(kube, NAMESPACE, `${serviceUrl}/version`, release);
 
   before(async () => {
     assert.ok(fs.existsSync(LAB_KUBECONFIG), `the lab's cluster is up (make lab-up): ${LAB_KUBECONFIG}`);

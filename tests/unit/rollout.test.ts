@@ -1,7 +1,7 @@
 // The rollout verdict and diagnosis that `pulumi up` waits on in direct mode (components/rollout).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { diagnosePods, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
+import { applicationVerdict, diagnosePods, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
 
 const done: DeploymentSnapshot = {
   generation: 4,
@@ -83,5 +83,50 @@ describe("diagnosePods", () => {
     const lines = diagnosePods(pods, []);
     assert.equal(lines.length, 6);
     assert.equal(lines[5], "... and 35 more pods");
+  });
+});
+
+describe("applicationVerdict", () => {
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+  const live = { syncStatus: "Synced", syncRevision: commit, healthStatus: "Healthy", operationPhase: "Succeeded" };
+
+  it("is complete only when Synced at exactly the pushed commit and Healthy", () => {
+    assert.deepEqual(applicationVerdict(live, commit), { state: "complete" });
+    assert.equal(applicationVerdict({ ...live, syncRevision: "fedcba9876543210" }, commit).state, "progressing");
+    assert.equal(applicationVerdict({ ...live, healthStatus: "Progressing" }, commit).state, "progressing");
+    assert.equal(applicationVerdict({ ...live, syncStatus: "OutOfSync" }, commit).state, "progressing");
+  });
+
+  it("shows why it waits: the commit it waits for and Argo CD's error conditions", () => {
+    const v = applicationVerdict(
+      { syncStatus: "Unknown", syncRevision: "main", errors: ["ComparisonError: repository not found"] },
+      commit,
+    );
+    assert.deepEqual(v, {
+      state: "progressing",
+      detail: "waiting for commit 0123456789ab (sync Unknown at main, health Unknown); ComparisonError: repository not found",
+    });
+  });
+
+  it("fails on a failed sync or a Degraded Application, naming the failing resources", () => {
+    const degraded = applicationVerdict(
+      {
+        ...live,
+        healthStatus: "Degraded",
+        healthMessage: "Deployment has timed out progressing",
+        unhealthy: ["Deployment/hello: Degraded"],
+      },
+      commit,
+    );
+    assert.deepEqual(degraded, {
+      state: "failed",
+      message: `sync Synced at 0123456789ab, health Degraded: Deployment has timed out progressing; Deployment/hello: Degraded`,
+    });
+    const failed = applicationVerdict(
+      { ...live, operationPhase: "Failed", operationMessage: "one or more objects failed to apply" },
+      commit,
+    );
+    assert.equal(failed.state, "failed");
+    assert.match(failed.state === "failed" ? failed.message : "", /^sync Failed: one or more objects failed to apply/);
   });
 });

@@ -1,0 +1,103 @@
+// A gitops release for real on the lab: `pulumi up` renders the workload and applies the Application, then
+// scripts/gitops-release.ts commits "release <stack> <tag>", pushes it to the stack's repository, and returns
+// only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { newStack, ROOT, runCommand, sandbox, type Sandbox } from "./engine";
+import { isServing, Kube, LAB, LAB_KUBECONFIG, type Pod } from "./kube";
+import { releaseUnderLoad } from "./load";
+
+const STACK = "it-gitops-release";
+const NAMESPACE = `hello-${STACK}`;
+const REPLICAS = 3;
+
+describe("gitops release on the lab's Argo CD", () => {
+  let box: Sandbox;
+  let stack: Stack;
+  let kube: Kube;
+  let remote = "";
+  const git = (...args: string[]) =>
+    runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
+  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
+
+  /** The whole release: `pulumi up`, then the push and the wait. */
+  async function release(tag: string) {
+    await stack.setConfig("tagship:imageTag", { value: tag });
+    await stack.up();
+    const pushed = await runCommand(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "scripts", "gitops-release.ts"), "--stack", STACK, "--cwd", box.workDir, "--timeout", "240"],
+      { cwd: ROOT, env: box.env, timeoutMs: 300_000 },
+    );
+    if (pushed.code !== 0) throw new Error(pushed.output);
+    return pushed.output;
+  }
+
+  before(async () => {
+    kube = new Kube();
+    box = sandbox();
+    remote = path.join(box.workDir, "..", "remote.git");
+    assert.equal((await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])).code, 0);
+    // As in a real checkout, node_modules is not in the repository (Argo CD refuses out-of-bounds symlinks).
+    fs.writeFileSync(path.join(box.workDir, ".gitignore"), "node_modules\n");
+    for (const args of [
+      ["init", "-q", "--initial-branch=main"],
+      ["add", "-A"],
+      ["commit", "-qm", "the program"],
+    ]) {
+      const r = await git(...args);
+      assert.equal(r.code, 0, r.output);
+    }
+    stack = await newStack(box, STACK, {
+      registry: "127.0.0.1:5000",
+      builder: "tagship-lab",
+      baseImage: "127.0.0.1:5000/tagship/node-base:22",
+      deliveryMode: "gitops",
+      repoUrl: `file://${remote}`,
+      kubeconfig: LAB_KUBECONFIG,
+      replicas: String(REPLICAS),
+    });
+  });
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    // Argo CD created the namespace (CreateNamespace) and the Application has no finalizer by design.
+    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false");
+    box?.cleanup();
+  });
+
+  it("first release: committed, pushed, synced by Argo CD, Healthy, and the Service answers the version", async () => {
+    const output = await release("1.0.0");
+    assert.match(output, /"release it-gitops-release 1\.0\.0", pushed to file:\/\//);
+    assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
+    const log = await git("log", "-1", "--format=%s");
+    assert.equal(log.output.trim(), `release ${STACK} 1.0.0`);
+    const remoteHead = (await runCommand("git", ["--git-dir", remote, "rev-parse", "main"])).output.trim();
+    assert.equal(remoteHead, (await git("rev-parse", "HEAD")).output.trim());
+    const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
+    const res = (await (await fetch(`http://${svc.spec.clusterIP}/version`, { signal: AbortSignal.timeout(5000) })).json()) as {
+      version: string;
+    };
+    assert.equal(res.version, "1.0.0");
+  });
+
+  it("a new tag released through git rolls out with 0 failed requests and never fewer than `replicas` ready", async () => {
+    const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
+    const run = await releaseUnderLoad(kube, NAMESPACE, `http://${svc.spec.clusterIP}/version`, () => release("2.0.0"));
+    assert.ifError(run.error);
+    console.log(`gitops release 1.0.0 -> 2.0.0: ${run.seconds.toFixed(1)} s from pulumi up to Healthy, ${run.traffic.requests} requests`);
+    assert.ok(run.traffic.requests >= 2000);
+    assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
+    assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
+    const pods = (await kube.get<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods`))!.items.filter(isServing);
+    assert.equal(pods.length, REPLICAS);
+    for (const pod of pods) {
+      const v = (await (await fetch(`http://${pod.status?.podIP}:8080/version`, { signal: AbortSignal.timeout(5000) })).json()) as {
+        version: string;
+      };
+      assert.equal(v.version, "2.0.0");
+    }
+  });
+});
