@@ -21,7 +21,14 @@ export interface ReleaseOutputs {
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
   readonly renderDirectory?: string;
   /** gitops mode: where a release pushes the rendered manifests and where Argo CD reads them. */
-  readonly gitops?: { readonly repoUrl: string; readonly revision: string; readonly argocdNamespace: string };
+  readonly gitops?: {
+    readonly repoUrl: string;
+    readonly revision: string;
+    readonly argocdNamespace: string;
+    /** The cluster Argo CD runs in, for the release's wait: kubeconfig path and context ("" for the defaults). */
+    readonly kubeconfig: string;
+    readonly kubeContext: string;
+  };
 }
 
 /**
@@ -110,7 +117,13 @@ export function release(s: Settings): ReleaseOutputs {
     ...(s.gitops
       ? {
           renderDirectory: s.gitops.repoPath,
-          gitops: { repoUrl: s.gitops.repoUrl, revision: s.gitops.repoRevision, argocdNamespace: s.gitops.argocdNamespace },
+          gitops: {
+            repoUrl: s.gitops.repoUrl,
+            revision: s.gitops.repoRevision,
+            argocdNamespace: s.gitops.argocdNamespace,
+            kubeconfig: s.cluster.kubeconfig ?? "",
+            kubeContext: s.cluster.context ?? "",
+          },
         }
       : {}),
   };

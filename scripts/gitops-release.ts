@@ -34,7 +34,7 @@ async function main() {
   const outputs = await stack.outputs();
   const out = (key: string) => outputs[key]?.value as unknown;
   if (out("deliveryMode") !== "gitops") fail(`stack ${stackName} is in ${String(out("deliveryMode"))} mode: only gitops stacks are pushed`);
-  const gitops = out("gitops") as { repoUrl: string; revision: string; argocdNamespace: string };
+  const gitops = out("gitops") as { repoUrl: string; revision: string; argocdNamespace: string; kubeconfig: string; kubeContext: string };
   const dir = String(out("renderDirectory"));
   const tag = String(out("imageTag"));
   const application = String(out("applicationName"));
@@ -61,9 +61,9 @@ async function main() {
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
   const client = await import("@kubernetes/client-node");
   const kc = new client.KubeConfig();
-  const kubeconfig = (await stack.getAllConfig())["tagship:kubeconfig"]?.value;
-  if (kubeconfig) kc.loadFromFile(path.resolve(cwd, kubeconfig));
+  if (gitops.kubeconfig) kc.loadFromFile(path.resolve(cwd, gitops.kubeconfig));
   else kc.loadFromDefault();
+  if (gitops.kubeContext) kc.setCurrentContext(gitops.kubeContext);
   const objects = client.KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(client.AppsV1Api);
   const ref = {
