@@ -80,6 +80,19 @@ async function main() {
     client.PatchStrategy.MergePatch,
   );
 
+  const deploymentVerdict = async () => {
+    const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
+    return rolloutVerdict({
+      generation: d.metadata?.generation,
+      specReplicas: d.spec?.replicas,
+      observedGeneration: d.status?.observedGeneration,
+      replicas: d.status?.replicas,
+      updatedReplicas: d.status?.updatedReplicas,
+      availableReplicas: d.status?.availableReplicas,
+      conditions: d.status?.conditions,
+    });
+  };
+
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
   for (;;) {
@@ -92,6 +105,7 @@ async function main() {
         healthMessage: app.status?.health?.message,
         operationPhase: app.status?.operationState?.phase,
         operationMessage: app.status?.operationState?.message,
+        operationRevision: app.status?.operationState?.syncResult?.revision,
         unhealthy: (app.status?.resources ?? [])
           .filter((r) => r.health && r.health.status !== "Healthy")
           .map((r) => `${r.kind}/${r.name}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`),
@@ -100,19 +114,14 @@ async function main() {
       commit,
     );
     let detail = verdict.state === "progressing" ? verdict.detail : "";
-    if (verdict.state === "failed")
-      fail(`Application ${gitops.argocdNamespace}/${application} did not roll out ${commit.slice(0, 12)}: ${verdict.message}`);
+    if (verdict.state === "failed") {
+      // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
+      const rollout = await deploymentVerdict().catch(() => undefined);
+      const why = rollout?.state === "failed" ? `; Deployment ${namespace}/${deployment}: [${rollout.reason}] ${rollout.message}` : "";
+      fail(`Application ${gitops.argocdNamespace}/${application} did not roll out ${commit.slice(0, 12)}: ${verdict.message}${why}`);
+    }
     if (verdict.state === "complete") {
-      const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
-      const rollout = rolloutVerdict({
-        generation: d.metadata?.generation,
-        specReplicas: d.spec?.replicas,
-        observedGeneration: d.status?.observedGeneration,
-        replicas: d.status?.replicas,
-        updatedReplicas: d.status?.updatedReplicas,
-        availableReplicas: d.status?.availableReplicas,
-        conditions: d.status?.conditions,
-      });
+      const rollout = await deploymentVerdict();
       if (rollout.state === "complete") {
         console.log(
           `Application ${application} Synced at ${commit.slice(0, 12)} and Healthy, Deployment ${namespace}/${deployment} rolled out: release ${tag} live after ${elapsed()}`,
@@ -132,7 +141,7 @@ interface ArgoApplication {
   status?: {
     sync?: { status?: string; revision?: string };
     health?: { status?: string; message?: string };
-    operationState?: { phase?: string; message?: string };
+    operationState?: { phase?: string; message?: string; syncResult?: { revision?: string } };
     resources?: { kind: string; name: string; health?: { status?: string; message?: string } }[];
     conditions?: { type: string; message: string }[];
   };

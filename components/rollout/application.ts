@@ -8,8 +8,9 @@ export interface ApplicationSnapshot {
   readonly syncRevision?: string;
   readonly healthStatus?: string;
   readonly healthMessage?: string;
-  /** The last sync operation's phase (Running, Succeeded, Failed, Error) and message. */
+  /** The last sync operation's phase (Running, Succeeded, Failed, Error), the commit it synced, and message. */
   readonly operationPhase?: string;
+  readonly operationRevision?: string;
   readonly operationMessage?: string;
   /** Resources Argo CD reports not Healthy, as "Kind/name: status (message)". */
   readonly unhealthy?: readonly string[];
@@ -28,10 +29,12 @@ export function applicationVerdict(app: ApplicationSnapshot, commit: string): Ap
   if (app.syncRevision !== commit) {
     return { state: "progressing", detail: `waiting for commit ${commit.slice(0, 12)} (${status})${resources}` };
   }
-  if (app.operationPhase === "Failed" || app.operationPhase === "Error") {
+  // Judge only what this commit caused: an earlier commit's failed sync or a Degraded state from before the
+  // sync of this commit are not this release's outcome.
+  if (app.operationRevision === commit && (app.operationPhase === "Failed" || app.operationPhase === "Error")) {
     return { state: "failed", message: `sync ${app.operationPhase}: ${app.operationMessage ?? ""} (${status})${resources}` };
   }
-  if (app.healthStatus === "Degraded") {
+  if (app.syncStatus === "Synced" && app.healthStatus === "Degraded") {
     return { state: "failed", message: `${status}: ${app.healthMessage ?? "Degraded"}${resources}` };
   }
   if (app.syncStatus === "Synced" && app.healthStatus === "Healthy") return { state: "complete" };

@@ -23,6 +23,13 @@ describe("gitops release on the lab's Argo CD", () => {
     runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
   const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
 
+  const serviceUrl = async () =>
+    `http://${(await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!.spec.clusterIP}/version`;
+  const deployment = async () =>
+    (await kube.get<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>(
+      `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
+    ))!.spec;
+
   /** The whole release: `pulumi up`, then the push and the wait. */
   async function release(tag: string) {
     await stack.setConfig("tagship:imageTag", { value: tag });
@@ -38,6 +45,8 @@ describe("gitops release on the lab's Argo CD", () => {
 
   before(async () => {
     kube = new Kube();
+    // A namespace left by an earlier run (Argo CD created it) would hand this stack its old Deployment.
+    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=240s");
     box = sandbox();
     remote = path.join(box.workDir, "..", "remote.git");
     assert.equal((await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])).code, 0);
@@ -59,6 +68,7 @@ describe("gitops release on the lab's Argo CD", () => {
       repoUrl: `file://${remote}`,
       kubeconfig: LAB_KUBECONFIG,
       replicas: String(REPLICAS),
+      progressDeadlineSeconds: "20",
     });
   });
   after(async () => {
@@ -99,5 +109,58 @@ describe("gitops release on the lab's Argo CD", () => {
       };
       assert.equal(v.version, "2.0.0");
     }
+  });
+
+  it("drift: kubectl set image and kubectl scale are reverted by Argo CD's selfHeal", async () => {
+    const desired = await deployment();
+    const started = Date.now();
+    assert.equal((await kubectl("-n", NAMESPACE, "set", "image", "deployment/hello", "hello=127.0.0.1:5000/pause:3.10.1")).code, 0);
+    assert.equal((await kubectl("-n", NAMESPACE, "scale", "deployment/hello", "--replicas=1")).code, 0);
+    let healed = false;
+    while (Date.now() - started < 120_000 && !healed) {
+      const now = await deployment();
+      healed = now.replicas === desired.replicas && now.template.spec.containers[0]?.image === desired.template.spec.containers[0]?.image;
+      if (!healed) await new Promise((r) => setTimeout(r, 250));
+    }
+    const healedAfter = (Date.now() - started) / 1000;
+    assert.ok(healed, "the Deployment is back to the committed image and replicas");
+    // The drift itself took pods away; wait until all of them serve again before the next release.
+    let serving = 0;
+    while (Date.now() - started < 180_000 && serving !== REPLICAS) {
+      const s = (await kube.get<{ status: { replicas?: number; updatedReplicas?: number; availableReplicas?: number } }>(
+        `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
+      ))!.status;
+      serving = s.replicas === REPLICAS && s.updatedReplicas === REPLICAS ? (s.availableReplicas ?? 0) : 0;
+      if (serving !== REPLICAS) await new Promise((r) => setTimeout(r, 250));
+    }
+    console.log(
+      `drift reverted by selfHeal after ${healedAfter.toFixed(1)} s; all ${REPLICAS} pods serving again after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    assert.equal(serving, REPLICAS);
+  });
+
+  it("a release whose readiness never passes fails with Argo CD's reason; the old pods keep serving; the next release recovers", async () => {
+    await stack.setConfig("tagship:readinessPath", { value: "/never-ready" });
+    const bad = await releaseUnderLoad(kube, NAMESPACE, await serviceUrl(), () => release("3.0.0"));
+    assert.ok(bad.error, "the release must fail");
+    console.log(
+      `failed gitops release reported after ${bad.seconds.toFixed(1)} s:\n${bad.error.message
+        .split("\n")
+        .filter((l) => l.startsWith("error"))
+        .join("\n")}`,
+    );
+    assert.match(bad.error.message, /Application argocd\/hello-it-gitops-release did not roll out [0-9a-f]{12}: .*health Degraded/);
+    assert.match(bad.error.message, /Deployment hello-it-gitops-release\/hello: \[ProgressDeadlineExceeded\]/);
+    assert.equal(bad.traffic.failures, 0, bad.traffic.failureSamples.join("\n"));
+    assert.ok(bad.capacity.min >= REPLICAS, `serving pods fell to ${bad.capacity.min}`);
+    assert.deepEqual(Object.keys(bad.traffic.versions), ["2.0.0"]);
+
+    await stack.removeConfig("tagship:readinessPath");
+    const good = await releaseUnderLoad(kube, NAMESPACE, await serviceUrl(), () => release("3.0.1"));
+    assert.ifError(good.error);
+    assert.equal(good.traffic.failures, 0, good.traffic.failureSamples.join("\n"));
+    assert.ok(good.capacity.min >= REPLICAS, `serving pods fell to ${good.capacity.min}`);
+    const res = (await (await fetch(await serviceUrl(), { signal: AbortSignal.timeout(5000) })).json()) as { version: string };
+    assert.equal(res.version, "3.0.1");
   });
 });

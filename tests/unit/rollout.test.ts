@@ -88,7 +88,13 @@ describe("diagnosePods", () => {
 
 describe("applicationVerdict", () => {
   const commit = "0123456789abcdef0123456789abcdef01234567";
-  const live = { syncStatus: "Synced", syncRevision: commit, healthStatus: "Healthy", operationPhase: "Succeeded" };
+  const live = {
+    syncStatus: "Synced",
+    syncRevision: commit,
+    healthStatus: "Healthy",
+    operationPhase: "Succeeded",
+    operationRevision: commit,
+  };
 
   it("is complete only when Synced at exactly the pushed commit and Healthy", () => {
     assert.deepEqual(applicationVerdict(live, commit), { state: "complete" });
@@ -128,5 +134,14 @@ describe("applicationVerdict", () => {
     );
     assert.equal(failed.state, "failed");
     assert.match(failed.state === "failed" ? failed.message : "", /^sync Failed: one or more objects failed to apply/);
+  });
+
+  it("does not take a state from before this commit's sync for its outcome", () => {
+    // The commit is known but not synced yet: an old Degraded Deployment, an earlier commit's failed sync.
+    assert.equal(applicationVerdict({ ...live, syncStatus: "OutOfSync", healthStatus: "Degraded" }, commit).state, "progressing");
+    assert.equal(
+      applicationVerdict({ ...live, healthStatus: "Progressing", operationPhase: "Failed", operationRevision: "0ld" }, commit).state,
+      "progressing",
+    );
   });
 });
