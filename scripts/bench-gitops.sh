@@ -5,52 +5,24 @@
 # the previous rollout's old pods are gone. Needs the lab up (make lab-up); run it in the foreground.
 # Results go to the README by hand; nothing here is a test.
 # Usage: bench-gitops.sh [rounds, default 5]
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-source scripts/lib.sh
 ROUNDS="${1:-5}"
-LAB="${TAGSHIP_LAB_DIR:-$root/.lab}"
-export PATH="$(bash scripts/ensure-node.sh):$(bash scripts/toolchain.sh 2>/dev/null):$PATH"
-source scripts/env.sh
-[[ -f "$LAB/kubeconfig" ]] || die "the lab is not up: run make lab-up"
-kubectl() { "$LAB/bin/kubectl" --kubeconfig "$LAB/kubeconfig" "$@"; }
-
-work="$(mktemp -d)"
-mkdir -p "$work/state" "$work/project"
-cp -r Pulumi.yaml package.json tsconfig.json index.ts config.ts release.ts settings components app "$work/project/"
-ln -s "$root/node_modules" "$work/project/node_modules"
-printf 'node_modules\n' >"$work/project/.gitignore"
-git init -q --bare --initial-branch=main "$work/remote.git"
-git -C "$work/project" init -q --initial-branch=main
-git -C "$work/project" add -A
-git -C "$work/project" -c user.name=bench -c user.email=bench@localhost commit -qm "the program"
-export PULUMI_BACKEND_URL="file://$work/state" PULUMI_CONFIG_PASSPHRASE=bench
-cd "$work/project"
+source "$(dirname "$0")/bench-common.sh"
 cleanup() {
   for s in bench-direct bench-gitops; do pulumi destroy --yes --non-interactive --stack "$s" >/dev/null 2>&1 || true; done
   kubectl delete namespace hello-bench-gitops --ignore-not-found --wait=false >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+printf 'node_modules\n' >"$work/project/.gitignore"
+git init -q --bare --initial-branch=main "$work/remote.git"
+git -C "$work/project" init -q --initial-branch=main
+git -C "$work/project" add -A
+git -C "$work/project" -c user.name=bench -c user.email=bench@localhost commit -qm "the program"
 
-for s in bench-direct bench-gitops; do
-  pulumi stack init "$s" --non-interactive >/dev/null
-  pulumi config set-all --stack "$s" --plaintext tagship:imageTag=0.0.0 --plaintext tagship:registry=127.0.0.1:5000 \
-    --plaintext tagship:builder=tagship-lab --plaintext tagship:baseImage=127.0.0.1:5000/tagship/node-base:22 \
-    --plaintext "tagship:kubeconfig=$LAB/kubeconfig" >/dev/null
-done
+new_stack bench-direct
+new_stack bench-gitops
 pulumi config set-all --stack bench-gitops --plaintext tagship:deliveryMode=gitops --plaintext "tagship:repoUrl=file://$work/remote.git" >/dev/null
 
-seconds() { local s=$(date +%s%N); "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; die "$* failed"; }; awk -v ns=$(($(date +%s%N) - s)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-settle() { # the previous rollout's old pods are gone, and 5 s more
-  for _ in $(seq 120); do
-    [[ "$(kubectl -n "$1" get pods --no-headers 2>/dev/null | wc -l)" -eq 3 ]] && break
-    sleep 0.5
-  done
-  sleep 5
-}
 release_direct() { pulumi up --stack bench-direct --yes --non-interactive --skip-preview; }
 release_gitops() {
   pulumi up --stack bench-gitops --yes --non-interactive --skip-preview &&
@@ -58,8 +30,8 @@ release_gitops() {
 }
 
 echo "== first release of both stacks (not measured)"
-release_direct >/dev/null
-release_gitops >/dev/null
+release_direct >"$work/first.log" 2>&1 || { cat "$work/first.log"; die "the first direct release failed"; }
+release_gitops >"$work/first.log" 2>&1 || { cat "$work/first.log"; die "the first gitops release failed"; }
 
 direct_runs=() gitops_runs=()
 for i in $(seq "$ROUNDS"); do

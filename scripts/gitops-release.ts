@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { applicationVerdict, rolloutVerdict } from "../components/rollout";
+import { applicationVerdict, connect, deploymentSnapshot, rolloutVerdict } from "../components/rollout";
 
 const { values } = parseArgs({
   options: { stack: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
@@ -59,11 +59,7 @@ async function main() {
   );
 
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
-  const client = await import("@kubernetes/client-node");
-  const kc = new client.KubeConfig();
-  if (gitops.kubeconfig) kc.loadFromFile(path.resolve(cwd, gitops.kubeconfig));
-  else kc.loadFromDefault();
-  if (gitops.kubeContext) kc.setCurrentContext(gitops.kubeContext);
+  const { client, kc } = await connect(gitops.kubeconfig && path.resolve(cwd, gitops.kubeconfig), gitops.kubeContext || undefined);
   const objects = client.KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(client.AppsV1Api);
   const ref = {
@@ -80,18 +76,8 @@ async function main() {
     client.PatchStrategy.MergePatch,
   );
 
-  const deploymentVerdict = async () => {
-    const d = await apps.readNamespacedDeployment({ name: deployment, namespace });
-    return rolloutVerdict({
-      generation: d.metadata?.generation,
-      specReplicas: d.spec?.replicas,
-      observedGeneration: d.status?.observedGeneration,
-      replicas: d.status?.replicas,
-      updatedReplicas: d.status?.updatedReplicas,
-      availableReplicas: d.status?.availableReplicas,
-      conditions: d.status?.conditions,
-    });
-  };
+  const deploymentVerdict = async () =>
+    rolloutVerdict(deploymentSnapshot(await apps.readNamespacedDeployment({ name: deployment, namespace })));
 
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";

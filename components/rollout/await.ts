@@ -1,7 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { connect, deploymentSnapshot } from "./cluster";
 import { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
-import { rolloutVerdict, type DeploymentSnapshot } from "./status";
+import { rolloutVerdict } from "./status";
 
 export interface AwaitRolloutArgs {
   /** The Deployment to wait for; the wait starts once Pulumi has applied it. */
@@ -42,12 +43,7 @@ export function awaitRollout(args: AwaitRolloutArgs): pulumi.Output<RolloutResul
 }
 
 async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs): Promise<RolloutResult> {
-  // ESM-only package, loaded on first use.
-  const client = await import("@kubernetes/client-node");
-  const kc = new client.KubeConfig();
-  if (args.kubeconfig) kc.loadFromFile(args.kubeconfig);
-  else kc.loadFromDefault();
-  if (args.context) kc.setCurrentContext(args.context);
+  const { client, kc } = await connect(args.kubeconfig, args.context);
   const apps = kc.makeApiClient(client.AppsV1Api);
   const core = kc.makeApiClient(client.CoreV1Api);
   const id = `Deployment ${namespace}/${name}`;
@@ -59,7 +55,7 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
     const d = await apps.readNamespacedDeployment({ name, namespace }).catch((e: unknown) => {
       throw new Error(`${id}: reading its rollout status failed: ${e instanceof Error ? e.message : String(e)}`);
     });
-    const verdict = rolloutVerdict(snapshot(d));
+    const verdict = rolloutVerdict(deploymentSnapshot(d));
     const revision = d.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "";
     if (verdict.state === "complete") {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -102,20 +98,6 @@ function quickRunError(message: string): pulumi.RunError {
 }
 
 type Client = typeof import("@kubernetes/client-node");
-type V1Deployment = import("@kubernetes/client-node").V1Deployment;
-
-function snapshot(d: V1Deployment): DeploymentSnapshot {
-  return {
-    generation: d.metadata?.generation,
-    specReplicas: d.spec?.replicas,
-    observedGeneration: d.status?.observedGeneration,
-    replicas: d.status?.replicas,
-    updatedReplicas: d.status?.updatedReplicas,
-    availableReplicas: d.status?.availableReplicas,
-    conditions: d.status?.conditions,
-  };
-}
-
 /** The pods of the Deployment's current ReplicaSet that are not ready, and why. */
 async function stuckPods(
   apps: InstanceType<Client["AppsV1Api"]>,

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runCommand } from "./engine";
-import { Kube, LAB } from "./kube";
+import { Kube, LAB, pollUntil } from "./kube";
 
 const NS = "it-argocd";
 const kubectl = (...args: string[]) =>
@@ -93,12 +93,11 @@ spec:
     const applied = await kubectl("apply", "-f", manifest);
     assert.equal(applied.code, 0, applied.output);
 
-    let app: Application | null = null;
-    while (Date.now() - started < 120_000) {
-      app = await kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NS}`);
-      if (app?.status?.sync?.status === "Synced" && app.status.health?.status === "Healthy") break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const app = await pollUntil(
+      () => kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NS}`),
+      (a) => a?.status?.sync?.status === "Synced" && a.status.health?.status === "Healthy",
+      120_000,
+    );
     console.log(`Application Synced and Healthy ${((Date.now() - started) / 1000).toFixed(1)} s after it was applied`);
     assert.equal(app?.status?.sync?.status, "Synced", JSON.stringify(app?.status));
     assert.equal(app?.status?.health?.status, "Healthy", JSON.stringify(app?.status));

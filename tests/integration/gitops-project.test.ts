@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { newStack, runCommand, sandbox, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG } from "./kube";
+import { Kube, LAB, LAB_KUBECONFIG, pollUntil } from "./kube";
 
 const STACK = "it-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -57,14 +57,13 @@ spec:
     );
     const applied = await kubectl("apply", "-f", file);
     assert.equal(applied.code, 0, applied.output);
-    const started = Date.now();
-    while (Date.now() - started < 60_000) {
-      const app = await kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`);
-      const invalid = app?.status?.conditions?.find((c) => c.type === "InvalidSpecError");
-      if (invalid) return invalid.message;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    return "no InvalidSpecError within 60 s";
+    const invalid = (app: Application | null) => app?.status?.conditions?.find((c) => c.type === "InvalidSpecError");
+    const app = await pollUntil(
+      () => kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`),
+      (a) => invalid(a) !== undefined,
+      60_000,
+    );
+    return invalid(app)?.message ?? "no InvalidSpecError within 60 s";
   }
 
   it("applies the Application and its AppProject to the cluster and renders the workload", async () => {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { newStack, ROOT, runCommand, sandbox, type Sandbox } from "./engine";
-import { isServing, Kube, LAB, LAB_KUBECONFIG, type Pod } from "./kube";
+import { isServing, Kube, LAB, LAB_KUBECONFIG, pollUntil, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-gitops-release";
@@ -116,23 +116,19 @@ describe("gitops release on the lab's Argo CD", () => {
     const started = Date.now();
     assert.equal((await kubectl("-n", NAMESPACE, "set", "image", "deployment/hello", "hello=127.0.0.1:5000/pause:3.10.1")).code, 0);
     assert.equal((await kubectl("-n", NAMESPACE, "scale", "deployment/hello", "--replicas=1")).code, 0);
-    let healed = false;
-    while (Date.now() - started < 120_000 && !healed) {
-      const now = await deployment();
-      healed = now.replicas === desired.replicas && now.template.spec.containers[0]?.image === desired.template.spec.containers[0]?.image;
-      if (!healed) await new Promise((r) => setTimeout(r, 250));
-    }
+    const matches = (now: Awaited<ReturnType<typeof deployment>>) =>
+      now.replicas === desired.replicas && now.template.spec.containers[0]?.image === desired.template.spec.containers[0]?.image;
+    const healed = matches(await pollUntil(deployment, matches, 120_000, 250));
     const healedAfter = (Date.now() - started) / 1000;
     assert.ok(healed, "the Deployment is back to the committed image and replicas");
     // The drift itself took pods away; wait until all of them serve again before the next release.
-    let serving = 0;
-    while (Date.now() - started < 180_000 && serving !== REPLICAS) {
+    const servingNow = async () => {
       const s = (await kube.get<{ status: { replicas?: number; updatedReplicas?: number; availableReplicas?: number } }>(
         `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
       ))!.status;
-      serving = s.replicas === REPLICAS && s.updatedReplicas === REPLICAS ? (s.availableReplicas ?? 0) : 0;
-      if (serving !== REPLICAS) await new Promise((r) => setTimeout(r, 250));
-    }
+      return s.replicas === REPLICAS && s.updatedReplicas === REPLICAS ? (s.availableReplicas ?? 0) : 0;
+    };
+    const serving = await pollUntil(servingNow, (n) => n === REPLICAS, 180_000 - (Date.now() - started), 250);
     console.log(
       `drift reverted by selfHeal after ${healedAfter.toFixed(1)} s; all ${REPLICAS} pods serving again after ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

@@ -132,3 +132,13 @@ export async function watchServingPods(kube: Kube, namespace: string) {
     },
   };
 }
+
+/** Calls `read` every `everyMs` until `done` holds for its value or `timeoutMs` passes; returns the last value. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -23,53 +23,38 @@ spec:
     securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
 `;
 
-/**
- * The lab's processes: those whose command line mentions the lab's directory (every server's config or
- * socket is there, and so is each container shim's), and the pods' own processes, in the kubelet's cgroups.
- */
-function labProcesses(): string[] {
+/** `read(pid)` for every process on the machine, "" for those that ended or cannot be read. */
+function fromEveryProcess(read: (pid: string) => string): string[] {
   return fs
     .readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .map((p) => {
       try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
+        return read(p);
       } catch {
         return "";
       }
-    })
-    .filter((cmd) => cmd.includes(LAB) && !cmd.includes("lab.test.ts"));
+    });
 }
+
+/**
+ * The lab's processes: those whose command line mentions the lab's directory (every server's config or
+ * socket is there, and so is each container shim's).
+ */
+const labProcesses = () =>
+  fromEveryProcess((p) => fs.readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ")).filter(
+    (cmd) => cmd.includes(LAB) && !cmd.includes("lab.test.ts"),
+  );
 
 const CACHE = process.env.TAGSHIP_CACHE ?? path.join(os.homedir(), ".cache", "tagship");
 
 /** Processes running a binary the lab built into the cache (etcd, Kubernetes, BuildKit, Argo CD). */
-function cachedBinaryProcesses(): string[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .map((p) => {
-      try {
-        return fs.readlinkSync(`/proc/${p}/exe`);
-      } catch {
-        return "";
-      }
-    })
-    .filter((exe) => exe.startsWith(path.join(CACHE, "lab")));
-}
+const cachedBinaryProcesses = () =>
+  fromEveryProcess((p) => fs.readlinkSync(`/proc/${p}/exe`)).filter((exe) => exe.startsWith(path.join(CACHE, "lab")));
 
-function podProcesses(): string[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cgroup`, "utf8").includes("/kubepods");
-      } catch {
-        return false;
-      }
-    });
-}
+/** The pods' own processes, in the kubelet's cgroups. */
+const podProcesses = () =>
+  fromEveryProcess((p) => (fs.readFileSync(`/proc/${p}/cgroup`, "utf8").includes("/kubepods") ? p : "")).filter(Boolean);
 
 const labMounts = () =>
   fs
