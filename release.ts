@@ -40,11 +40,13 @@ export interface ReleaseOutputs {
  * never both apply the Deployment.
  */
 export function release(s: Settings): ReleaseOutputs {
+  // A render provider takes an explicit empty kubeconfig: the SDK otherwise fills it from $KUBECONFIG, and the
+  // provider refuses a kubeconfig beside renderYamlToDirectory.
   const cluster = s.gitops?.renderOnly
-    ? new k8s.Provider("cluster", { renderYamlToDirectory: `${s.gitops.repoPath}-argocd` })
+    ? new k8s.Provider("cluster", { renderYamlToDirectory: `${s.gitops.repoPath}-argocd`, kubeconfig: "" })
     : new k8s.Provider("cluster", { kubeconfig: s.cluster.kubeconfig, context: s.cluster.context });
   // The render provider writes Secrets in plaintext: the workload must never contain one.
-  const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath }) : undefined;
+  const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath, kubeconfig: "" }) : undefined;
 
   const imageRef =
     s.image.kind === "build"

@@ -105,6 +105,15 @@ describe("the real engine, render-only stack", () => {
     assert.equal(blank(afterRelease), blank(before));
   });
 
+  it("a KUBECONFIG in the environment does not reach the render providers", async () => {
+    // The SDK fills a provider's kubeconfig from $KUBECONFIG, which the provider refuses beside
+    // renderYamlToDirectory; a user with a cluster of their own has it set.
+    const kubeconfig = path.join(box.workDir, "..", "kubeconfig");
+    fs.writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\n");
+    const run = await pulumiCli(box, ["preview", "--expect-no-changes", "--stack", STACK], { KUBECONFIG: kubeconfig });
+    assert.equal(run.code, 0, run.output);
+  });
+
   it("bad config fails through the real CLI with every problem named, and the state is untouched", async () => {
     const stateBefore = fs.readFileSync(stateFile(box, STACK));
     assert.equal((await pulumiCli(box, ["config", "set", "tagship:replicas", "0", "--stack", STACK])).code, 0);
