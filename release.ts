@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
 import { awaitRollout, type RolloutResult } from "./components/rollout";
-import { RESTRICTED_NAMESPACE_LABELS, Workload } from "./components/workload";
+import { restrictedNamespace, Workload } from "./components/workload";
 import type { Settings } from "./settings/settings";
 
 export interface ReleaseOutputs {
@@ -61,15 +61,23 @@ export function release(s: Settings): ReleaseOutputs {
         }).ref
       : pulumi.output(s.image.reference);
 
+  // The stack applies the namespace in both modes, so a switch of mode never deletes it. Its URN moved out of
+  // the Workload: the alias keeps stacks created before that from replacing (deleting) it.
+  const namespace = restrictedNamespace(
+    `${s.appName}-namespace`,
+    { name: s.namespace, appName: s.appName, instance: pulumi.getStack() },
+    { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
+  );
+
   const workload = new Workload(
     s.appName,
     {
-      namespace: s.namespace,
+      namespace: namespace.metadata.name,
       // Direct mode: awaitRollout below waits instead of the provider, and fails at the progress deadline.
       // Rendered manifests (gitops) never carry the provider's skipAwait annotation.
       providerAwait: s.gitops !== undefined,
-      // In gitops mode Argo CD creates the namespace (CreateNamespace) with the same labels.
-      createNamespace: !s.gitops,
+      // Direct mode: one fixed owner of every field, so that Pulumi can take the workload back from Argo CD.
+      ...(s.gitops ? {} : { fieldManager: "tagship" }),
       image: imageRef,
       version: s.image.tag,
       containerPort: s.workload.containerPort,
@@ -79,7 +87,10 @@ export function release(s: Settings): ReleaseOutputs {
       resources: s.workload.resources,
       shutdown: s.workload.shutdown,
     },
-    { providers: [render ?? cluster] },
+    // Switching a direct stack to gitops replaces these objects with rendered files. Retained, the live ones
+    // are only dropped from the state, still serving, and Argo CD adopts them; without it Pulumi would delete
+    // them. Destroying the stack still removes them, with their namespace.
+    { providers: [render ?? cluster], retainOnDelete: !s.gitops },
   );
 
   // The release ends only when the rollout is complete: every pod new and available, no old one left.
@@ -100,8 +111,7 @@ export function release(s: Settings): ReleaseOutputs {
           repoUrl: s.gitops.repoUrl,
           path: s.gitops.repoPath,
           targetRevision: s.gitops.repoRevision,
-          destinationNamespace: s.namespace,
-          namespaceLabels: RESTRICTED_NAMESPACE_LABELS,
+          destinationNamespace: namespace.metadata.name,
         },
         { providers: [cluster] },
       )

@@ -9,8 +9,7 @@ LAB="${TAGSHIP_LAB_DIR:-$root/.lab}"
 export PATH="$(bash scripts/ensure-node.sh):$(bash scripts/toolchain.sh 2>/dev/null):$PATH"
 source scripts/env.sh
 [[ -f "$LAB/kubeconfig" ]] || die "the lab is not up: run make lab-up"
-# The lab's own kubectl, whatever else is on PATH. KUBECONFIG stays unset: the Kubernetes provider would read
-# it, and the gitops stack's render provider refuses any kubeconfig.
+# The lab's own kubectl and kubeconfig, whatever else is on PATH or in KUBECONFIG.
 kubectl() { "$LAB/bin/kubectl" --kubeconfig "$LAB/kubeconfig" "$@"; }
 
 work="$(mktemp -d)"

@@ -6,19 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 STACK="${1:-dev}"
-STEPS=7
+STEPS=6
 source scripts/setup.sh
 
 step 5 $STEPS "stack $STACK (state: $PULUMI_BACKEND_URL)"
 pulumi stack select --create "$STACK" --non-interactive
 
-step 6 $STEPS "pulumi up --stack $STACK"
-pulumi up --stack "$STACK" --yes --non-interactive
-
-# gitops: the release is live only once the rendered manifests are pushed and Argo CD has rolled them out.
-if [[ "$(pulumi stack output deliveryMode --stack "$STACK" 2>/dev/null)" == gitops ]]; then
-  step 7 $STEPS "commit and push deploy/$STACK, wait for Argo CD (scripts/gitops-release.ts)"
-  node --import tsx scripts/gitops-release.ts --stack "$STACK"
-else
-  step 7 $STEPS "direct mode: pulumi up waited for the rollout; nothing to push"
-fi
+# pulumi up, then in gitops mode the push and the wait for Argo CD: the release ends when it is live.
+step 6 $STEPS "release: pulumi up --stack $STACK, then for gitops the push and Argo CD (scripts/ship.ts)"
+node --import tsx scripts/ship.ts --stack "$STACK"

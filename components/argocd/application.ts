@@ -50,7 +50,6 @@ export class ArgoApplication extends pulumi.ComponentResource {
       targetRevision: r,
       destinationNamespace: ns,
       destinationServer: args.destinationServer ?? ARGO_DEFAULTS.destinationServer,
-      namespaceLabels: args.namespaceLabels ?? {},
       allowedKinds: args.allowedKinds ?? ARGO_DEFAULTS.allowedKinds,
       retry,
     }));

@@ -21,12 +21,10 @@ export interface ArgoApplicationArgs {
   readonly path: pulumi.Input<string>;
   /** Branch, tag or commit to track. @default "HEAD" */
   readonly targetRevision?: pulumi.Input<string>;
-  /** Namespace the manifests go to; the AppProject allows this one only. */
+  /** Namespace the manifests go to, which must exist; the AppProject allows this one only. */
   readonly destinationNamespace: pulumi.Input<string>;
   /** API server of the destination cluster. @default "https://kubernetes.default.svc" (the cluster Argo CD runs in) */
   readonly destinationServer?: string;
-  /** Labels Argo CD puts on the namespace it creates (CreateNamespace=true). @default {} */
-  readonly namespaceLabels?: Readonly<Record<string, string>>;
   /**
    * Namespaced kinds the AppProject lets the Application manage.
    * @default Deployment, Service and PodDisruptionBudget: what Workload renders

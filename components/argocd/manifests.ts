@@ -9,7 +9,6 @@ export interface ArgoValues {
   readonly targetRevision: string;
   readonly destinationNamespace: string;
   readonly destinationServer: string;
-  readonly namespaceLabels: Readonly<Record<string, string>>;
   readonly allowedKinds: readonly { readonly group: string; readonly kind: string }[];
   readonly retry: {
     readonly limit: number;
@@ -35,8 +34,8 @@ export async function appProjectManifest(v: ArgoValues): Promise<IAppProject> {
       description: `tagship: ${v.destinationNamespace} from ${v.repoUrl}`,
       sourceRepos: [v.repoUrl],
       destinations: [{ server: v.destinationServer, namespace: v.destinationNamespace }],
-      // CreateNamespace=true needs the Namespace kind; nothing else cluster-wide is allowed.
-      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      // No cluster-scoped kind at all: the stack applies the namespace itself (restrictedNamespace).
+      clusterResourceWhitelist: [],
       namespaceResourceWhitelist: v.allowedKinds.map((k) => ({ group: k.group, kind: k.kind })),
     },
   });
@@ -45,8 +44,8 @@ export async function appProjectManifest(v: ArgoValues): Promise<IAppProject> {
 }
 
 /**
- * An Application that keeps the destination in step with the repository: automated sync with prune and
- * selfHeal, retry with backoff, and the namespace created with the given labels.
+ * An Application that keeps the destination namespace (which must exist) in step with the repository:
+ * automated sync with prune and selfHeal, and retry with backoff.
  *
  * No resources-finalizer: deleting the Application leaves the workload running, so a stack can hand the
  * Deployment back to direct mode without a moment with no pods.
@@ -61,8 +60,6 @@ export async function applicationManifest(v: ArgoValues): Promise<IApplication> 
       destination: { server: v.destinationServer, namespace: v.destinationNamespace },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
-        syncOptions: ["CreateNamespace=true"],
-        managedNamespaceMetadata: { labels: { ...v.namespaceLabels } },
         retry: {
           limit: v.retry.limit,
           backoff: { duration: v.retry.backoffDuration, factor: v.retry.backoffFactor, maxDuration: v.retry.backoffMaxDuration },

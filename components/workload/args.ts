@@ -73,16 +73,22 @@ export interface ShutdownArgs {
 }
 
 export interface WorkloadArgs {
-  /** Namespace of every object. */
+  /** Namespace of every object; it must exist (restrictedNamespace makes one). */
   readonly namespace: pulumi.Input<string>;
-  /** Create the Namespace (with Pod Security "restricted" labels) as part of the workload. @default true */
-  readonly createNamespace?: boolean;
   /**
    * Let the Kubernetes provider wait for the Deployment's rollout. Set false when the caller waits itself
    * (components/rollout's awaitRollout, which fails at the progress deadline rather than at the provider's
    * timeout): the Deployment then carries pulumi.com/skipAwait. @default true
    */
   readonly providerAwait?: boolean;
+  /**
+   * Apply every object as its sole owner: server-side apply under this fixed field manager, taking over fields
+   * another manager wrote (annotations pulumi.com/patchFieldManager and pulumi.com/patchForce). Set it when
+   * Pulumi applies the objects and may take them over from another applier, as after a switch from gitops to
+   * direct mode, where Argo CD and an earlier Pulumi resource hold the fields. @default undefined: the provider's
+   * own random manager name per resource, and a conflict is an error
+   */
+  readonly fieldManager?: string;
   /** Container image: an immutable `repo@sha256:...` reference, never a bare tag. */
   readonly image: pulumi.Input<string>;
   /** The version being released; the app reports it at /version and it labels the pods. */

@@ -40,7 +40,10 @@ export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types
       { name: "HOST", value: "0.0.0.0" },
       { name: "PORT", value: String(w.containerPort) },
       { name: "APP_VERSION", value: c.version },
-      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      // apiVersion spelled out as the API server defaults it: fieldRef is atomic for server-side apply, so a
+      // manifest without it differs from the live object, and Pulumi taking the Deployment back from Argo CD
+      // (a switch to direct mode) would conflict with the field's earlier manager.
+      { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
       // The app drains after SIGTERM; leave it the grace period minus the preStop pause, less a margin.
       { name: "DRAIN_TIMEOUT_MS", value: String(Math.max(1, w.terminationGracePeriodSeconds - w.preStopSeconds - 1) * 1000) },
     ],

@@ -2,4 +2,5 @@ export * from "./args";
 export { resolveWorkload, type ResolvedWorkload } from "./resolve";
 export { workloadProblems } from "./validate";
 export { RESTRICTED_NAMESPACE_LABELS } from "./labels";
+export { restrictedNamespace, type RestrictedNamespaceArgs } from "./namespace";
 export { Workload } from "./workload";

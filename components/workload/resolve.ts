@@ -10,8 +10,8 @@ export interface ResolvedProbe {
 
 /** WorkloadArgs with every default applied: what validation checks and the builders consume. */
 export interface ResolvedWorkload {
-  readonly createNamespace: boolean;
   readonly providerAwait: boolean;
+  readonly fieldManager?: string;
   readonly partOf: string;
   readonly containerPort: number;
   readonly servicePort: number;
@@ -46,8 +46,8 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
   const res = args.resources ?? {};
   const s = args.shutdown ?? {};
   return {
-    createNamespace: args.createNamespace ?? true,
     providerAwait: args.providerAwait ?? true,
+    fieldManager: args.fieldManager,
     partOf: args.partOf ?? D.partOf,
     containerPort: args.containerPort ?? D.containerPort,
     servicePort: args.servicePort ?? D.servicePort,

@@ -5,17 +5,19 @@ import * as rules from "../rules";
 import { checkValue, plainInputProblems, throwIfAny, validatedOutput, type Problem } from "../validation";
 import type { WorkloadArgs } from "./args";
 import { appContainer, restrictedPodSecurityContext } from "./container";
-import { appLabels, RESTRICTED_NAMESPACE_LABELS, selectorLabels } from "./labels";
+import { appLabels, selectorLabels } from "./labels";
 import { resolveWorkload } from "./resolve";
 import { rollingUpdate } from "./strategy";
 import { workloadProblems } from "./validate";
 
 /**
  * A stateless HTTP service that rolls over with no failed request: a Deployment with a RollingUpdate
- * strategy and probes, a Service, a PodDisruptionBudget and, optionally, its Namespace.
+ * strategy and probes, a Service and a PodDisruptionBudget, in a namespace that exists already (see
+ * restrictedNamespace).
  *
  * The component's name is the Kubernetes name of the Deployment and Service. Whether the objects are
- * applied to a cluster or rendered to files is decided by the Kubernetes provider passed in `opts`.
+ * applied to a cluster or rendered to files is decided by the Kubernetes provider passed in `opts`;
+ * `opts.retainOnDelete` is passed on to every object, as Pulumi does not pass it to a component's children.
  */
 export class Workload extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
@@ -24,8 +26,6 @@ export class Workload extends pulumi.ComponentResource {
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly service: k8s.core.v1.Service;
   public readonly disruptionBudget: k8s.policy.v1.PodDisruptionBudget;
-  /** Present only when `createNamespace` is true. */
-  public readonly namespaceResource?: k8s.core.v1.Namespace;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     const w = resolveWorkload(args);
@@ -47,25 +47,24 @@ export class Workload extends pulumi.ComponentResource {
 
     const labels = appLabels(name, pulumi.getStack(), w.partOf);
     const selector = selectorLabels(labels);
-    const metadata = (resourceLabels: Record<string, pulumi.Input<string>> = labels) => ({ name, namespace, labels: resourceLabels });
+    // Directives to the Kubernetes provider, which reads them from the inputs (they land on the live objects too).
+    const soleOwner: Record<string, string> = w.fieldManager
+      ? { "pulumi.com/patchFieldManager": w.fieldManager, "pulumi.com/patchForce": "true" }
+      : {};
+    const metadata = (resourceLabels: Record<string, pulumi.Input<string>> = labels, annotations: Record<string, string> = soleOwner) => ({
+      name,
+      namespace,
+      labels: resourceLabels,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    });
     const versioned = { ...labels, "app.kubernetes.io/version": version };
 
-    if (w.createNamespace) {
-      this.namespaceResource = new k8s.core.v1.Namespace(
-        `${name}-namespace`,
-        { metadata: { name: namespace, labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS } } },
-        { parent: this },
-      );
-    }
-    const inNamespace: pulumi.CustomResourceOptions = { parent: this, dependsOn: this.namespaceResource ? [this.namespaceResource] : [] };
+    const inNamespace: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: opts?.retainOnDelete };
 
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
-        metadata: {
-          ...metadata(versioned),
-          ...(w.providerAwait ? {} : { annotations: { "pulumi.com/skipAwait": "true" } }),
-        },
+        metadata: metadata(versioned, w.providerAwait ? soleOwner : { ...soleOwner, "pulumi.com/skipAwait": "true" }),
         spec: {
           replicas: w.replicas,
           selector: { matchLabels: selector },
@@ -119,7 +118,6 @@ export class Workload extends pulumi.ComponentResource {
       deployment: this.deployment,
       service: this.service,
       disruptionBudget: this.disruptionBudget,
-      namespaceResource: this.namespaceResource,
     });
   }
 }

@@ -43,18 +43,20 @@ describe("the real engine, render-only stack", () => {
 
   it("preview plans the creates and writes nothing", async () => {
     const result = await stack.preview();
-    assert.deepEqual(result.changeSummary, { create: 10 });
+    assert.deepEqual(result.changeSummary, { create: 11 });
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), []);
   });
 
   it("up renders the workload and the Application: RollingUpdate, probes, the digest reference", async () => {
     const result = await stack.up();
     assert.equal(result.summary.result, "succeeded");
-    assert.deepEqual(result.summary.resourceChanges, { create: 10 });
+    assert.deepEqual(result.summary.resourceChanges, { create: 11 });
     assert.equal(result.outputs.imageRef?.value, digest("a"));
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), [
       "it-render-argocd/1-manifest/argoproj.io_v1alpha1-application-argocd-hello-it-render.yaml",
       "it-render-argocd/1-manifest/argoproj.io_v1alpha1-appproject-argocd-hello-it-render.yaml",
+      // The stack's namespace goes with the Application: the stack owns it in both delivery modes.
+      "it-render-argocd/1-manifest/v1-namespace-default-hello-it-render.yaml",
       "it-render/1-manifest/apps_v1-deployment-hello-it-render-hello.yaml",
       "it-render/1-manifest/policy_v1-poddisruptionbudget-hello-it-render-hello.yaml",
       "it-render/1-manifest/v1-service-hello-it-render-hello.yaml",
@@ -86,7 +88,7 @@ describe("the real engine, render-only stack", () => {
     const before = renderedDeployment(box);
     await stack.setAllConfig({ "tagship:imageTag": { value: "0.2.0" }, "tagship:imageRef": { value: digest("b") } });
     const result = await stack.up();
-    assert.deepEqual(result.summary.resourceChanges, { same: 9, update: 1 });
+    assert.deepEqual(result.summary.resourceChanges, { same: 10, update: 1 });
     const afterRelease = renderedDeployment(box);
     assert.equal(afterRelease.spec.template.spec.containers[0].image, digest("b"));
     const env = (d: Manifest) =>
@@ -130,7 +132,7 @@ describe("the real engine, render-only stack", () => {
 
   it("destroy and stack removal leave no file behind", async () => {
     const result = await stack.destroy();
-    assert.deepEqual(result.summary.resourceChanges, { delete: 10 });
+    assert.deepEqual(result.summary.resourceChanges, { delete: 11 });
     await stack.workspace.removeStack(STACK);
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), []);
     assert.equal(fs.existsSync(stateFile(box, STACK)), false);

@@ -1,12 +1,12 @@
-// A gitops release for real on the lab: `pulumi up` renders the workload and applies the Application, then
-// scripts/gitops-release.ts commits "release <stack> <tag>", pushes it to the stack's repository, and returns
-// only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
+// A gitops release for real on the lab, through scripts/ship.ts: `pulumi up` renders the workload and applies
+// the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
+// returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, ROOT, runCommand, sandbox, type Sandbox } from "./engine";
+import { newStack, runCommand, sandbox, ship, type Sandbox } from "./engine";
 import { isServing, Kube, LAB, LAB_KUBECONFIG, pollUntil, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -30,17 +30,10 @@ describe("gitops release on the lab's Argo CD", () => {
       `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
     ))!.spec;
 
-  /** The whole release: `pulumi up`, then the push and the wait. */
+  /** The whole release, as scripts/up.sh runs it: `pulumi up`, then the push and the wait. */
   async function release(tag: string) {
     await stack.setConfig("tagship:imageTag", { value: tag });
-    await stack.up();
-    const pushed = await runCommand(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "scripts", "gitops-release.ts"), "--stack", STACK, "--cwd", box.workDir, "--timeout", "240"],
-      { cwd: ROOT, env: box.env, timeoutMs: 300_000 },
-    );
-    if (pushed.code !== 0) throw new Error(pushed.output);
-    return pushed.output;
+    return ship(box, STACK);
   }
 
   before(async () => {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { ArgoApplication, applicationManifest, type ArgoValues } from "../../components/argocd";
-import { RESTRICTED_NAMESPACE_LABELS } from "../../components/workload";
 import { find, settle, useMocks, valueOf } from "./harness";
 
 const APP = "kubernetes:argoproj.io/v1alpha1:Application";
@@ -16,14 +15,13 @@ describe("ArgoApplication", () => {
       path: "deploy/prod",
       targetRevision: "main",
       destinationNamespace: "hello-prod",
-      namespaceLabels: RESTRICTED_NAMESPACE_LABELS,
     });
     await valueOf(a.applicationName);
     await settle();
     return a;
   }
 
-  it("tracks the repository path with automated sync, prune, selfHeal, retry and CreateNamespace", async () => {
+  it("tracks the repository path with automated sync, prune, selfHeal and retry, into a namespace it does not create", async () => {
     await create();
     const app = find(APP, "hello-prod-application").inputs;
     assert.equal(app.apiVersion, "argoproj.io/v1alpha1");
@@ -39,19 +37,18 @@ describe("ArgoApplication", () => {
     assert.deepEqual(app.spec.destination, { server: "https://kubernetes.default.svc", namespace: "hello-prod" });
     assert.deepEqual(app.spec.syncPolicy, {
       automated: { prune: true, selfHeal: true },
-      syncOptions: ["CreateNamespace=true"],
-      managedNamespaceMetadata: { labels: { ...RESTRICTED_NAMESPACE_LABELS } },
       retry: { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } },
     });
   });
 
-  it("confines the AppProject to that repository, that destination and the workload's kinds", async () => {
+  it("confines the AppProject to that repository, that destination and the workload's kinds, nothing cluster-wide", async () => {
     await create();
     const project = find(PROJECT, "hello-prod-project").inputs;
     assert.deepEqual(project.metadata, { name: "hello-prod", namespace: "argocd" });
     assert.deepEqual(project.spec.sourceRepos, ["https://github.com/acme/tagship.git"]);
     assert.deepEqual(project.spec.destinations, [{ server: "https://kubernetes.default.svc", namespace: "hello-prod" }]);
-    assert.deepEqual(project.spec.clusterResourceWhitelist, [{ group: "", kind: "Namespace" }]);
+    // No cluster-scoped kind: the stack applies the namespace itself.
+    assert.deepEqual(project.spec.clusterResourceWhitelist, []);
     assert.deepEqual(project.spec.namespaceResourceWhitelist, [
       { group: "apps", kind: "Deployment" },
       { group: "", kind: "Service" },
@@ -68,7 +65,6 @@ describe("ArgoApplication", () => {
       targetRevision: "main",
       destinationNamespace: "x",
       destinationServer: "https://kubernetes.default.svc",
-      namespaceLabels: {},
       allowedKinds: [],
       // A value of the wrong type, as a loose object could carry: the CRD schema wants an integer.
       retry: { limit: "five" as unknown as number, backoffDuration: "5s", backoffFactor: 2, backoffMaxDuration: "3m" },

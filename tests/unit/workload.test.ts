@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import { Workload, type WorkloadArgs } from "../../components/workload";
-import { fakeDigest, find, findAll, settle, useMocks, valueOf } from "./harness";
+import { restrictedNamespace, Workload, type WorkloadArgs } from "../../components/workload";
+import { fakeDigest, find, findAll, recorded, settle, useMocks, valueOf } from "./harness";
 
 const IMAGE = `127.0.0.1:5000/tagship/hello@${fakeDigest("x")}`;
 const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
@@ -140,14 +140,45 @@ describe("Workload", () => {
     assert.equal(c.ports[0].containerPort, 9000);
   });
 
-  it("creates a restricted namespace unless told not to", async () => {
-    await deploy(args());
-    const ns = find("kubernetes:core/v1:Namespace").inputs;
-    assert.equal(ns.metadata.name, "hello-dev");
-    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+  it("with a fieldManager, applies every object as its sole owner under that name", async () => {
+    await deploy(args({ fieldManager: "tagship" }));
+    for (const type of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:policy/v1:PodDisruptionBudget"]) {
+      const annotations = find(type).inputs.metadata.annotations as Record<string, string>;
+      assert.equal(annotations["pulumi.com/patchFieldManager"], "tagship", type);
+      assert.equal(annotations["pulumi.com/patchForce"], "true", type);
+    }
     await useMocks();
-    await deploy(args({ createNamespace: false }));
+    await deploy(args());
+    const objects = recorded.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.equal(objects.length, 3);
+    for (const r of objects) assert.equal(r.inputs.metadata.annotations, undefined, r.type);
+  });
+
+  it("creates no namespace: the stack owns it in both delivery modes", async () => {
+    await deploy(args());
     assert.equal(findAll("kubernetes:core/v1:Namespace").length, 0);
+  });
+
+  it("restrictedNamespace enforces the restricted Pod Security Standard and carries the app's labels", async () => {
+    const ns = restrictedNamespace("hello-namespace", { name: "hello-dev", appName: "hello", instance: "dev" });
+    await valueOf(ns.metadata.name);
+    await settle();
+    const inputs = find("kubernetes:core/v1:Namespace", "hello-namespace").inputs;
+    assert.equal(inputs.metadata.name, "hello-dev");
+    assert.deepEqual(inputs.metadata.labels, {
+      "app.kubernetes.io/name": "hello",
+      "app.kubernetes.io/instance": "dev",
+      "app.kubernetes.io/part-of": "tagship",
+      "app.kubernetes.io/managed-by": "tagship",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
+    assert.throws(
+      () => restrictedNamespace("bad", { name: "Hello_Dev", appName: "hello", instance: "dev" }),
+      /RestrictedNamespaceArgs\.name = "Hello_Dev": allowed a DNS label/,
+    );
   });
 
   it("names its children from its own name", async () => {
@@ -155,7 +186,6 @@ describe("Workload", () => {
     assert.equal(find("kubernetes:apps/v1:Deployment").name, "shop-deployment");
     assert.equal(find("kubernetes:core/v1:Service").name, "shop-service");
     assert.equal(find("kubernetes:policy/v1:PodDisruptionBudget").name, "shop-pdb");
-    assert.equal(find("kubernetes:core/v1:Namespace").name, "shop-namespace");
   });
 
   it("rejects every bad plain argument at once, before registering anything", () => {

@@ -1,0 +1,182 @@
+/**
+ * The git half of a gitops release, after `pulumi up` has rendered deploy/<stack>/ and applied the
+ * Application (scripts/ship.ts runs it): commit the rendered manifests, push them to the branch Argo CD
+ * tracks, ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
+ * Deployment's rollout is complete. And, when a stack has gone back to direct mode, the removal of its
+ * manifests from that branch.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { applicationVerdict, connect, deploymentSnapshot, rolloutVerdict } from "../components/rollout";
+
+/** The stack outputs these steps read (the program, release.ts, exports them). */
+export interface StackOutputs {
+  readonly deliveryMode?: string;
+  readonly imageTag?: string;
+  readonly namespace?: string;
+  readonly deploymentName?: string;
+  readonly applicationName?: string;
+  readonly renderDirectory?: string;
+  readonly gitops?: { repoUrl: string; revision: string; argocdNamespace: string; kubeconfig: string; kubeContext: string };
+}
+
+export interface GitopsStep {
+  readonly stackName: string;
+  /** The project directory: the git working tree where deploy/<stack>/ is rendered. */
+  readonly cwd: string;
+  readonly log: (line: string) => void;
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+
+/** Commits exactly `dir` (if it changed) with `message`, pushes HEAD to the branch, and returns the commit. */
+function commitAndPush(step: GitopsStep, dir: string, message: string, repoUrl: string, revision: string) {
+  git(step.cwd, "add", "-A", "--", dir);
+  const changed = git(step.cwd, "status", "--porcelain", "--", dir) !== "";
+  if (changed) git(step.cwd, "-c", "user.name=tagship", "-c", "user.email=tagship@localhost", "commit", "-q", "-m", message, "--", dir);
+  const commit = git(step.cwd, "rev-parse", "HEAD");
+  try {
+    git(step.cwd, "push", "-q", repoUrl, `HEAD:refs/heads/${revision}`);
+  } catch (e) {
+    throw new Error(
+      `pushing ${commit.slice(0, 12)} to ${repoUrl} ${revision} failed (${(e as Error).message.split("\n")[0]}); pull the remote's changes and run the release again`,
+    );
+  }
+  return { commit, changed };
+}
+
+function required<T>(value: T | undefined, what: string, stackName: string): T {
+  if (value === undefined || value === "") throw new Error(`stack ${stackName} has no output ${what}: run its \`pulumi up\` first`);
+  return value;
+}
+
+async function clusterOf(step: GitopsStep, gitops: NonNullable<StackOutputs["gitops"]>) {
+  const { client, kc } = await connect(gitops.kubeconfig && path.resolve(step.cwd, gitops.kubeconfig), gitops.kubeContext || undefined);
+  return { client, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
+}
+
+const applicationRef = (name: string, namespace: string) => ({
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Application",
+  metadata: { name, namespace },
+});
+
+/** Push the rendered manifests and wait until Argo CD has them live. Throws with the reason if it fails. */
+export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeoutSeconds: number): Promise<void> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const gitops = required(outputs.gitops, "gitops", step.stackName);
+  const dir = required(outputs.renderDirectory, "renderDirectory", step.stackName);
+  const tag = required(outputs.imageTag, "imageTag", step.stackName);
+  const application = required(outputs.applicationName, "applicationName", step.stackName);
+  const namespace = required(outputs.namespace, "namespace", step.stackName);
+  const deployment = required(outputs.deploymentName, "deploymentName", step.stackName);
+
+  // 1. Commit exactly the stack's rendered manifests, then push the branch Argo CD tracks.
+  const message = `release ${step.stackName} ${tag}`;
+  const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
+  step.log(
+    `${changed ? "committed" : "no change in"} ${dir}: ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision} (${elapsed()})`,
+  );
+
+  // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
+  const { client, objects, apps } = await clusterOf(step, gitops);
+  const ref = applicationRef(application, gitops.argocdNamespace);
+  await objects.patch(
+    { ...ref, metadata: { ...ref.metadata, annotations: { "argocd.argoproj.io/refresh": "normal" } } },
+    undefined,
+    undefined,
+    "tagship",
+    undefined,
+    client.PatchStrategy.MergePatch,
+  );
+
+  const deploymentVerdict = async () =>
+    rolloutVerdict(deploymentSnapshot(await apps.readNamespacedDeployment({ name: deployment, namespace })));
+
+  // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
+  let last = "";
+  for (;;) {
+    const app = (await objects.read(ref)) as unknown as ArgoApplication;
+    const verdict = applicationVerdict(
+      {
+        syncStatus: app.status?.sync?.status,
+        syncRevision: app.status?.sync?.revision,
+        healthStatus: app.status?.health?.status,
+        healthMessage: app.status?.health?.message,
+        operationPhase: app.status?.operationState?.phase,
+        operationMessage: app.status?.operationState?.message,
+        operationRevision: app.status?.operationState?.syncResult?.revision,
+        unhealthy: (app.status?.resources ?? [])
+          .filter((r) => r.health && r.health.status !== "Healthy")
+          .map((r) => `${r.kind}/${r.name}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`),
+        errors: (app.status?.conditions ?? []).filter((c) => c.type.endsWith("Error")).map((c) => `${c.type}: ${c.message}`),
+      },
+      commit,
+    );
+    let detail = verdict.state === "progressing" ? verdict.detail : "";
+    if (verdict.state === "failed") {
+      // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
+      const rollout = await deploymentVerdict().catch(() => undefined);
+      const why = rollout?.state === "failed" ? `; Deployment ${namespace}/${deployment}: [${rollout.reason}] ${rollout.message}` : "";
+      throw new Error(
+        `Application ${gitops.argocdNamespace}/${application} did not roll out ${commit.slice(0, 12)}: ${verdict.message}${why}`,
+      );
+    }
+    if (verdict.state === "complete") {
+      const rollout = await deploymentVerdict();
+      if (rollout.state === "complete") {
+        step.log(
+          `Application ${application} Synced at ${commit.slice(0, 12)} and Healthy, Deployment ${namespace}/${deployment} rolled out: release ${tag} live after ${elapsed()}`,
+        );
+        return;
+      }
+      if (rollout.state === "failed") throw new Error(`Deployment ${namespace}/${deployment}: [${rollout.reason}] ${rollout.message}`);
+      detail = `Deployment: ${rollout.detail}`;
+    }
+    if (detail !== last) step.log(`  ${elapsed()}: ${(last = detail)}`);
+    if (Date.now() - started > timeoutSeconds * 1000)
+      throw new Error(`Application ${application}: not live after ${timeoutSeconds} s (${detail})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * After a switch from gitops back to direct mode (`pulumi up` has taken the workload over and deleted the
+ * Application; the render provider has deleted deploy/<stack>/): commit and push the removal of the stack's
+ * manifests, so that a later switch to gitops never has Argo CD sync stale ones before the new ones arrive.
+ * `previous` are the stack's outputs from before that `pulumi up`.
+ */
+export async function handBack(step: GitopsStep, previous: StackOutputs): Promise<void> {
+  const gitops = required(previous.gitops, "gitops (before the switch)", step.stackName);
+  const dir = required(previous.renderDirectory, "renderDirectory (before the switch)", step.stackName);
+  const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);
+  // With the Application still there, removing its manifests would make Argo CD prune the live workload.
+  const { objects } = await clusterOf(step, gitops);
+  const stillThere = await objects.read(applicationRef(application, gitops.argocdNamespace)).then(
+    () => true,
+    (e: unknown) => ((e as { code?: number }).code === 404 ? false : Promise.reject(e as Error)),
+  );
+  if (stillThere) {
+    throw new Error(
+      `Application ${gitops.argocdNamespace}/${application} still exists: removing ${dir} from ${gitops.repoUrl} would make Argo CD delete the workload; run \`pulumi up\` of stack ${step.stackName} in direct mode first`,
+    );
+  }
+  const message = `hand ${step.stackName} back to direct mode: remove ${dir}`;
+  const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
+  step.log(
+    changed
+      ? `committed ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision}`
+      : `${dir} already gone; pushed ${commit.slice(0, 12)} to ${gitops.repoUrl} ${gitops.revision}`,
+  );
+}
+
+interface ArgoApplication {
+  status?: {
+    sync?: { status?: string; revision?: string };
+    health?: { status?: string; message?: string };
+    operationState?: { phase?: string; message?: string; syncResult?: { revision?: string } };
+    resources?: { kind: string; name: string; health?: { status?: string; message?: string } }[];
+    conditions?: { type: string; message: string }[];
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * One release of one stack, ending only when it is live: `pulumi up` (which, in direct mode, waits for the
+ * rollout), then in gitops mode the commit, the push and the wait for Argo CD (scripts/gitops.ts). After a
+ * switch from gitops back to direct mode it also removes the stack's manifests from the branch Argo CD read.
+ * scripts/up.sh runs it after the set-up, so `pulumi config set imageTag X` and `make up` (or
+ * `bash scripts/up.sh <stack>`) are the whole release, and `pulumi config set deliveryMode gitops|direct`
+ * followed by the same command is the whole switch.
+ *
+ * Usage: node --import tsx scripts/ship.ts --stack <name> [--cwd <project dir>] [--timeout <s>] [-- <pulumi up flags>]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { handBack, pushAndWait, type StackOutputs } from "./gitops";
+
+const { values, positionals } = parseArgs({
+  options: { stack: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
+  allowPositionals: true,
+});
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+const stackName = values.stack ?? fail("--stack <name> is required: the stack to release");
+const cwd = path.resolve(values.cwd ?? path.join(__dirname, ".."));
+const timeoutSeconds = Number(values.timeout);
+if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
+
+/** The stack's outputs; none for a stack that has never been updated. */
+function outputs(): StackOutputs {
+  try {
+    return JSON.parse(
+      execFileSync("pulumi", ["stack", "output", "--json", "--stack", stackName, "--non-interactive"], {
+        cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    ) as StackOutputs;
+  } catch {
+    return {};
+  }
+}
+
+async function main() {
+  const before = outputs();
+  const up = spawnSync("pulumi", ["up", "--stack", stackName, "--yes", "--non-interactive", ...positionals], { cwd, stdio: "inherit" });
+  if (up.status !== 0) fail(`pulumi up of stack ${stackName} failed (exit ${up.status ?? up.signal}); the release is not live`);
+  const after = outputs();
+  const step = { stackName, cwd, log: (line: string) => console.log(line) };
+  if (after.deliveryMode === "gitops") {
+    console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);
+    await pushAndWait(step, after, timeoutSeconds);
+  } else if (before.deliveryMode === "gitops") {
+    console.log(`back to direct mode: Pulumi applies the workload now; removing ${before.renderDirectory} from ${before.gitops?.repoUrl}`);
+    await handBack(step, before);
+  }
+}
+
+main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
