@@ -13,5 +13,5 @@ step 5 $STEPS "stack $STACK (state: $PULUMI_BACKEND_URL)"
 pulumi stack select --create "$STACK" --non-interactive
 
 # pulumi up, then in gitops mode the push and the wait for Argo CD: the release ends when it is live.
-step 6 $STEPS "release: pulumi up --stack $STACK, then for gitops the push and Argo CD (scripts/ship.ts)"
-node --import tsx scripts/ship.ts --stack "$STACK"
+step 6 $STEPS "release: pulumi up --stack $STACK, then for gitops the push and Argo CD (scripts/cli/ship.ts)"
+node --import tsx scripts/cli/ship.ts --stack "$STACK"

@@ -102,13 +102,23 @@ export function pulumiCli(box: Sandbox, args: string[], env: Record<string, stri
 }
 
 /**
- * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: scripts/ship.ts (`pulumi up`, then
+ * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: scripts/cli/ship.ts (`pulumi up`, then
  * for gitops the push and the wait for Argo CD). Returns its output; throws with it if the release failed.
  */
 export async function ship(box: Sandbox, stack: string, timeoutSeconds = 240): Promise<string> {
   const run = await runCommand(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts", "ship.ts"), "--stack", stack, "--cwd", box.workDir, "--timeout", String(timeoutSeconds)],
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "scripts", "cli", "ship.ts"),
+      "--stack",
+      stack,
+      "--cwd",
+      box.workDir,
+      "--timeout",
+      String(timeoutSeconds),
+    ],
     { cwd: ROOT, env: box.env, timeoutMs: (timeoutSeconds + 180) * 1000 },
   );
   if (run.code !== 0) throw new Error(run.output);

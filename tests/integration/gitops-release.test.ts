@@ -1,4 +1,4 @@
-// A gitops release for real on the lab, through scripts/ship.ts: `pulumi up` renders the workload and applies
+// A gitops release for real on the lab, through scripts/cli/ship.ts: `pulumi up` renders the workload and applies
 // the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
 // returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";

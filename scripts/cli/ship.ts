@@ -1,12 +1,12 @@
 /**
  * One release of one stack, ending only when it is live: `pulumi up` (which, in direct mode, waits for the
- * rollout), then in gitops mode the commit, the push and the wait for Argo CD (scripts/gitops.ts). After a
+ * rollout), then in gitops mode the commit, the push and the wait for Argo CD (scripts/cli/gitops.ts). After a
  * switch from gitops back to direct mode it also removes the stack's manifests from the branch Argo CD read.
  * scripts/up.sh runs it after the set-up, so `pulumi config set imageTag X` and `make up` (or
  * `bash scripts/up.sh <stack>`) are the whole release, and `pulumi config set deliveryMode gitops|direct`
  * followed by the same command is the whole switch.
  *
- * Usage: node --import tsx scripts/ship.ts --stack <name> [--cwd <project dir>] [--timeout <s>] [-- <pulumi up flags>]
+ * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--cwd <project dir>] [--timeout <s>] [-- <pulumi up flags>]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -22,7 +22,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 const stackName = values.stack ?? fail("--stack <name> is required: the stack to release");
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, ".."));
+const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
 const timeoutSeconds = Number(values.timeout);
 if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
 

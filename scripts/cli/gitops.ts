@@ -1,13 +1,13 @@
 /**
  * The git half of a gitops release, after `pulumi up` has rendered deploy/<stack>/ and applied the
- * Application (scripts/ship.ts runs it): commit the rendered manifests, push them to the branch Argo CD
+ * Application (scripts/cli/ship.ts runs it): commit the rendered manifests, push them to the branch Argo CD
  * tracks, ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
  * Deployment's rollout is complete. And, when a stack has gone back to direct mode, the removal of its
  * manifests from that branch.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { applicationVerdict, connect, deploymentSnapshot, rolloutVerdict } from "../components/rollout";
+import { applicationVerdict, connect, deploymentSnapshot, rolloutVerdict } from "../../components/rollout";
 
 /** The stack outputs these steps read (the program, release.ts, exports them). */
 export interface StackOutputs {
