@@ -64,7 +64,7 @@ describe("image build on the lab", () => {
 
   it("a no-op up builds and pushes nothing", async () => {
     const result = await stack.up();
-    assert.deepEqual(result.summary.resourceChanges, { same: 12 });
+    assert.deepEqual(result.summary.resourceChanges, { same: 13 });
     assert.equal(result.outputs.imageRef?.value, first);
   });
 

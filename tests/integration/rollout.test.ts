@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { newStack, sandbox, type Sandbox } from "./engine";
+import { newStack, ROOT, runCommand, sandbox, type Sandbox } from "./engine";
 import { isServing, Kube, LAB_KUBECONFIG, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -85,6 +85,31 @@ describe("releases on the lab cluster (direct mode)", () => {
     ))!;
     serviceUrl = `http://${svc.spec.clusterIP}:${svc.spec.ports[0]?.port}`;
     assert.equal(await versionOf(`${serviceUrl}/version`), "1.0.0");
+  });
+
+  it("the rollout plan of the next tag, from the real `pulumi preview --json` and the stack's state", async () => {
+    await stack.setConfig("tagship:imageTag", { value: "2.0.0" });
+    const deployed = String((await stack.outputs()).imageRef?.value);
+    const run = await runCommand(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "scripts/cli/plan.ts"), "--cwd", box.workDir, STACK],
+      {
+        cwd: ROOT,
+        env: box.env,
+      },
+    );
+    assert.equal(run.code, 0, run.output);
+    const plan = run.output;
+    // The new digest is known only once `pulumi up` has built the image.
+    assert.ok(plan.includes(`| image | \`${deployed}\` | **computed by \`pulumi up\` (a new build)** |`), plan);
+    assert.match(plan, /\| version \| `1\.0\.0` \| \*\*`2\.0\.0`\*\* \|/);
+    assert.match(plan, /\| replicas \| `3` \| unchanged \|/);
+    assert.match(
+      plan,
+      /Rollout: 3 batches of 1 new pod, never fewer than 3 ready; estimated 12–18 s \(readiness every 2 s, minReadySeconds 3\)/,
+    );
+    assert.match(plan, /PodDisruptionBudget: maxUnavailable 1/);
+    assert.doesNotMatch(plan, /REPLACED|deleted/);
   });
 
   it("a new tag rolls out with 0 failed requests and never fewer than `replicas` ready pods", async () => {

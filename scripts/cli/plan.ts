@@ -1,0 +1,68 @@
+/**
+ * The rollout plan of one or more stacks as markdown, for a pull-request comment (scripts/cli/rollout-plan.ts
+ * says what it contains). Each argument is a stack, previewed here with `pulumi preview --json` and read as
+ * it is now with `pulumi stack export`, or `<stack>=<file>`, a preview already saved (`-` for standard input).
+ *
+ * Usage: node --import tsx scripts/cli/plan.ts [--cwd <project dir>] <stack>[=<preview.json>] ...
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { rolloutPlan, type PreviewJson, type StateResource } from "./rollout-plan";
+
+const { values, positionals } = parseArgs({ options: { cwd: { type: "string" } }, allowPositionals: true });
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+if (positionals.length === 0) fail("name at least one stack, e.g. `plan dev` or `plan dev=preview-dev.json`");
+
+function pulumi(stack: string, args: string[]): string {
+  try {
+    return execFileSync("pulumi", [...args, "--stack", stack, "--non-interactive"], {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    fail(
+      `pulumi ${args[0]} ${args[1] ?? ""} of stack ${stack} failed: ${(err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n")}`,
+    );
+  }
+}
+
+function preview(stack: string, file: string | undefined): PreviewJson {
+  let text: string;
+  if (file === undefined) {
+    text = pulumi(stack, ["preview", "--json"]);
+  } else {
+    try {
+      text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+    } catch (e) {
+      fail(`${stack}=${file}: cannot read the preview (${(e as Error).message})`);
+    }
+  }
+  try {
+    const parsed = JSON.parse(text) as PreviewJson;
+    if (!Array.isArray(parsed.steps)) throw new Error("no steps array");
+    return parsed;
+  } catch (e) {
+    fail(`the preview of stack ${stack} is not the JSON of \`pulumi preview --json\` (${(e as Error).message})`);
+  }
+}
+
+const stacks = positionals.map((arg) => {
+  const [stack = "", file] = arg.split("=", 2);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack))
+    fail(`"${arg}": allowed <stack> or <stack>=<preview.json>, with a stack name of letters, digits, _ . -`);
+  const current =
+    file === undefined
+      ? ((JSON.parse(pulumi(stack, ["stack", "export"])) as { deployment?: { resources?: StateResource[] } }).deployment?.resources ?? [])
+      : undefined;
+  return { stack, preview: preview(stack, file), current };
+});
+process.stdout.write(`${rolloutPlan(stacks)}\n`);

@@ -1,0 +1,225 @@
+/**
+ * A rollout plan from a real `pulumi preview --json`: what a pull request will do to a stack's running
+ * service, in a few lines of markdown. Old and new image digest, replicas, surge and unavailable, the number
+ * of batches and an estimate of the duration from the probe settings, the disruption budget, and every
+ * replacement or deletion (a replaced Deployment loudly: Kubernetes deletes every pod before the new ones
+ * start). Pure: scripts/cli/plan.ts reads the files and prints.
+ */
+
+/** The part of `pulumi preview --json` that the plan reads. */
+export interface PreviewJson {
+  readonly steps?: readonly PreviewStep[];
+  readonly changeSummary?: Readonly<Record<string, number>>;
+}
+
+export interface PreviewStep {
+  /** same, create, update, delete, replace, create-replacement, delete-replaced, discard, ... */
+  readonly op: string;
+  readonly urn: string;
+  readonly oldState?: StepState;
+  readonly newState?: StepState;
+  readonly replaceReasons?: readonly string[];
+  readonly detailedDiff?: Readonly<Record<string, { readonly kind: string }>>;
+}
+
+interface StepState {
+  readonly type: string;
+  readonly retainOnDelete?: boolean;
+  readonly inputs?: unknown;
+}
+
+type IntOrPercent = number | string;
+
+/** The fields of a Deployment's inputs that the plan reads. */
+export interface DeploymentSpec {
+  readonly replicas?: number;
+  readonly minReadySeconds?: number;
+  readonly progressDeadlineSeconds?: number;
+  readonly strategy?: { readonly rollingUpdate?: { readonly maxSurge?: IntOrPercent; readonly maxUnavailable?: IntOrPercent } };
+  readonly template?: {
+    readonly metadata?: { readonly labels?: Readonly<Record<string, string>> };
+    readonly spec?: {
+      readonly containers?: readonly {
+        readonly image?: string;
+        readonly readinessProbe?: {
+          readonly periodSeconds?: number;
+          readonly successThreshold?: number;
+          readonly initialDelaySeconds?: number;
+        };
+      }[];
+    };
+  };
+}
+interface PdbSpec {
+  readonly maxUnavailable?: IntOrPercent;
+  readonly minAvailable?: IntOrPercent;
+}
+const specOf = <T>(state: StepState | undefined) => (state?.inputs as { spec?: T } | undefined)?.spec;
+
+/** A resource of the stack as it is now (`pulumi stack export`): the preview lists only what changes. */
+export interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly inputs?: unknown;
+}
+
+/** GitHub refuses a comment above 65,536 characters; the whole plan stays well under it. */
+export const MAX_COMMENT_CHARS = 60_000;
+/** Changed resources listed per stack; the rest are counted. */
+const MAX_LISTED_CHANGES = 40;
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+/** Steps that are the second half of a replacement, already described by its `replace` step. */
+const REPLACEMENT_HALVES = new Set(["create-replacement", "delete-replaced", "discard-replaced"]);
+
+const nameOf = (urn: string) => urn.split("::").at(-1) ?? urn;
+const typeOf = (s: PreviewStep) => s.newState?.type ?? s.oldState?.type ?? "";
+
+/** A maxSurge or maxUnavailable as a pod count, rounded as the Deployment controller rounds it. */
+export function podsOf(value: IntOrPercent | undefined, replicas: number, round: "up" | "down", fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(value);
+  if (!percent) return Number(value);
+  const exact = (replicas * Number(percent[1])) / 100;
+  return round === "up" ? Math.ceil(exact) : Math.floor(exact);
+}
+
+export interface RolloutEstimate {
+  readonly batches: number;
+  readonly podsPerBatch: number;
+  readonly minReady: number;
+  readonly seconds: readonly [number, number];
+}
+
+/**
+ * Batches and duration of a RollingUpdate: each batch starts `maxSurge + maxUnavailable` new pods, and a batch
+ * ends when they are ready (a second to start, the readiness probe's delay, then up to one probe period per
+ * required success) and have stayed ready `minReadySeconds`.
+ */
+export function estimateRollout(spec: DeploymentSpec): RolloutEstimate {
+  const replicas = Number(spec.replicas ?? 1);
+  const rolling = spec.strategy?.rollingUpdate ?? {};
+  const surge = podsOf(rolling.maxSurge, replicas, "up", Math.ceil(replicas / 4));
+  const unavailable = podsOf(rolling.maxUnavailable, replicas, "down", Math.floor(replicas / 4));
+  const podsPerBatch = Math.max(1, surge + unavailable);
+  const batches = Math.ceil(replicas / podsPerBatch);
+  const readiness = spec.template?.spec?.containers?.[0]?.readinessProbe ?? {};
+  const period = Number(readiness.periodSeconds ?? 10);
+  const successes = Number(readiness.successThreshold ?? 1);
+  const fastest = 1 + Number(readiness.initialDelaySeconds ?? 0) + Number(spec.minReadySeconds ?? 0);
+  return {
+    batches,
+    podsPerBatch,
+    minReady: Math.max(0, replicas - unavailable),
+    seconds: [batches * fastest, batches * (fastest + period * successes)],
+  };
+}
+
+/** How Pulumi marks a value that is known only once `pulumi up` runs (a digest of an image not yet built). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const code = (v: string | number | undefined) =>
+  v === undefined || v === "" ? "–" : String(v).includes(UNKNOWN) ? "computed by `pulumi up` (a new build)" : `\`${v}\``;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The markdown plan of one stack's preview, with its current resources when known. */
+export function stackPlan(stack: string, preview: PreviewJson, current: readonly StateResource[] = []): string {
+  const steps = preview.steps ?? [];
+  const lines = [`### Rollout plan: stack \`${stack}\``, ""];
+  const deployment = steps.find((s) => typeOf(s) === DEPLOYMENT && !REPLACEMENT_HALVES.has(s.op));
+  const before = specOf<DeploymentSpec>(deployment?.oldState);
+  const after = specOf<DeploymentSpec>(deployment?.newState);
+
+  const live = current.find((r) => r.type === DEPLOYMENT);
+  if (!deployment) {
+    const image = specOf<DeploymentSpec>(live)?.template?.spec?.containers?.[0]?.image;
+    lines.push(
+      live ? `The Deployment is unchanged (${code(image)}): nothing rolls out.` : "No Deployment in this stack: nothing rolls out.",
+    );
+  } else if (!after) {
+    lines.push(`**The Deployment \`${nameOf(deployment.urn)}\` is deleted: every pod of the service stops.**`);
+  } else {
+    const container = (d?: DeploymentSpec) => d?.template?.spec?.containers?.[0];
+    const version = (d?: DeploymentSpec) => d?.template?.metadata?.labels?.["app.kubernetes.io/version"];
+    const rolling = (d?: DeploymentSpec) => d?.strategy?.rollingUpdate ?? {};
+    const row = (what: string, a?: IntOrPercent, b?: IntOrPercent) =>
+      `| ${what} | ${code(a)} | ${same(a, b) ? "unchanged" : `**${code(b)}**`} |`;
+    lines.push(
+      "| | now | after this change |",
+      "| --- | --- | --- |",
+      row("image", container(before)?.image, container(after)?.image),
+      row("version", version(before), version(after)),
+      row("replicas", before?.replicas, after.replicas),
+      row("maxSurge", rolling(before).maxSurge, rolling(after).maxSurge),
+      row("maxUnavailable", rolling(before).maxUnavailable, rolling(after).maxUnavailable),
+      "",
+    );
+    const e = estimateRollout(after);
+    const basis = `readiness every ${container(after)?.readinessProbe?.periodSeconds ?? 10} s, minReadySeconds ${after.minReadySeconds ?? 0}`;
+    if (deployment.op === "create") {
+      lines.push(
+        `First rollout: ${after.replicas ?? 1} pods start together; ready in about ${e.seconds[0] / e.batches}–${e.seconds[1] / e.batches} s (${basis}).`,
+      );
+    } else if (same(before?.template, after.template)) {
+      lines.push("No rollout: the pod template is unchanged, so the running pods stay as they are.");
+    } else {
+      lines.push(
+        `Rollout: ${e.batches} batch${e.batches === 1 ? "" : "es"} of ${e.podsPerBatch} new pod${e.podsPerBatch === 1 ? "" : "s"}, ` +
+          `never fewer than ${e.minReady} ready; estimated ${e.seconds[0]}–${e.seconds[1]} s (${basis}); ` +
+          `fails after ${after.progressDeadlineSeconds ?? 600} s without progress.`,
+      );
+    }
+  }
+
+  const pdbStep = steps.find((s) => typeOf(s) === PDB && !REPLACEMENT_HALVES.has(s.op));
+  const pdb = pdbStep ? specOf<PdbSpec>(pdbStep.newState) : specOf<PdbSpec>(current.find((r) => r.type === PDB));
+  lines.push(
+    pdbStep === undefined && current.length === 0
+      ? "PodDisruptionBudget: unchanged (the stack's current state was not given)."
+      : pdb
+        ? `PodDisruptionBudget: ${pdb.maxUnavailable !== undefined ? `maxUnavailable ${pdb.maxUnavailable}` : `minAvailable ${pdb.minAvailable ?? "–"}`} (node drains take that many pods at a time).`
+        : "PodDisruptionBudget: none after this change: a node drain may stop every pod at once.",
+  );
+
+  // Replacements and deletions first, loudest for the Deployment.
+  const changes = steps.filter((s) => s.op !== "same" && !REPLACEMENT_HALVES.has(s.op) && !typeOf(s).startsWith("pulumi:"));
+  const warnings: string[] = [];
+  for (const s of changes) {
+    const retained = s.oldState?.retainOnDelete === true;
+    if (s.op === "replace" && typeOf(s) === DEPLOYMENT && !retained) {
+      warnings.push(
+        `> [!CAUTION]\n> **The Deployment \`${nameOf(s.urn)}\` is REPLACED** (${(s.replaceReasons ?? []).join(", ") || "replacement"}): Kubernetes deletes it and every pod before the new one starts — an outage.`,
+      );
+    } else if (s.op === "replace" || s.op === "delete") {
+      const what = `${s.op === "replace" ? "replaced" : "deleted"}: \`${typeOf(s)}\` \`${nameOf(s.urn)}\``;
+      warnings.push(
+        retained ? `- ${what} (retainOnDelete: the live object is left running, only dropped from the state)` : `- **${what}**`,
+      );
+    }
+  }
+  if (warnings.length > 0) lines.push("", ...warnings);
+
+  const summary = Object.entries(preview.changeSummary ?? {})
+    .map(([op, n]) => `${n} ${op}`)
+    .join(", ");
+  lines.push("", `<details><summary>Resource changes: ${summary || "none"}</summary>`, "");
+  for (const s of changes.slice(0, MAX_LISTED_CHANGES)) lines.push(`- ${s.op} \`${typeOf(s)}\` \`${nameOf(s.urn)}\``);
+  if (changes.length > MAX_LISTED_CHANGES) lines.push(`- … and ${changes.length - MAX_LISTED_CHANGES} more`);
+  lines.push("", "</details>");
+  return lines.join("\n");
+}
+
+/** The plans of several stacks, cut to fit one pull-request comment however large the previews. */
+export function rolloutPlan(stacks: readonly { stack: string; preview: PreviewJson; current?: readonly StateResource[] }[]): string {
+  const budget = Math.floor(MAX_COMMENT_CHARS / Math.max(1, stacks.length)) - 100;
+  const parts = stacks.map(({ stack, preview, current }) => {
+    const plan = stackPlan(stack, preview, current);
+    if (plan.length <= budget) return plan;
+    // Cut at a line, and close the details block if the cut left it open, so that the markdown stays valid.
+    const cut = plan.slice(0, plan.lastIndexOf("\n", budget));
+    const open = cut.includes("<details>") && !cut.includes("</details>");
+    return `${cut}\n- … (plan of \`${stack}\` cut at ${budget} characters)${open ? "\n\n</details>" : ""}`;
+  });
+  return parts.join("\n\n");
+}

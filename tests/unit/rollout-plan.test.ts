@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  estimateRollout,
+  MAX_COMMENT_CHARS,
+  podsOf,
+  rolloutPlan,
+  stackPlan,
+  type DeploymentSpec,
+  type PreviewJson,
+  type PreviewStep,
+} from "../../scripts/cli/rollout-plan";
+
+const DEPLOYMENT_URN = "urn:pulumi:dev::tagship::tagship:index:Workload$kubernetes:apps/v1:Deployment::hello-deployment";
+const digest = (c: string) => `127.0.0.1:5000/tagship/hello@sha256:${c.repeat(64)}`;
+
+function spec(
+  over: { image?: string; version?: string; replicas?: number; maxSurge?: number | string; maxUnavailable?: number | string } = {},
+): DeploymentSpec {
+  return {
+    replicas: over.replicas ?? 3,
+    minReadySeconds: 3,
+    progressDeadlineSeconds: 120,
+    strategy: { rollingUpdate: { maxSurge: over.maxSurge ?? 1, maxUnavailable: over.maxUnavailable ?? 0 } },
+    template: {
+      metadata: { labels: { "app.kubernetes.io/version": over.version ?? "1.0.0" } },
+      spec: { containers: [{ image: over.image ?? digest("a"), readinessProbe: { periodSeconds: 2, successThreshold: 1 } }] },
+    },
+  };
+}
+const state = (s: DeploymentSpec) => ({ type: "kubernetes:apps/v1:Deployment", inputs: { spec: s } });
+const update = (before: DeploymentSpec, after: DeploymentSpec, op = "update"): PreviewStep => ({
+  op,
+  urn: DEPLOYMENT_URN,
+  oldState: state(before),
+  newState: state(after),
+});
+
+describe("rollout plan", () => {
+  it("counts surge and unavailable as the Deployment controller rounds them", () => {
+    assert.equal(podsOf("25%", 6, "up", 0), 2);
+    assert.equal(podsOf("25%", 6, "down", 0), 1);
+    assert.equal(podsOf(2, 6, "up", 0), 2);
+    assert.equal(podsOf(undefined, 6, "up", 7), 7);
+    const e = estimateRollout(spec({ replicas: 6, maxSurge: "25%", maxUnavailable: "25%" }));
+    assert.deepEqual([e.batches, e.podsPerBatch, e.minReady], [2, 3, 5]);
+    // Per batch: 1 s to start + minReadySeconds 3, plus up to one 2 s readiness period.
+    assert.deepEqual(e.seconds, [8, 12]);
+  });
+
+  it("shows the old and new digest, version and rollout, with the duration estimated from the probes", () => {
+    const plan = stackPlan("dev", {
+      steps: [update(spec(), spec({ image: digest("b"), version: "2.0.0" }))],
+      changeSummary: { same: 8, update: 1 },
+    });
+    assert.ok(plan.includes(`| image | \`${digest("a")}\` | **\`${digest("b")}\`** |`), plan);
+    assert.match(plan, /\| version \| `1\.0\.0` \| \*\*`2\.0\.0`\*\* \|/);
+    assert.match(plan, /Rollout: 3 batches of 1 new pod, never fewer than 3 ready; estimated 12–18 s/);
+    assert.match(plan, /Resource changes: 8 same, 1 update/);
+    assert.doesNotMatch(plan, /CAUTION/);
+  });
+
+  it("says when nothing rolls: a change outside the pod template", () => {
+    const plan = stackPlan("dev", { steps: [update(spec(), { ...spec(), progressDeadlineSeconds: 300 })] });
+    assert.match(plan, /No rollout: the pod template is unchanged/);
+  });
+
+  it("flags a replaced Deployment loudly, and a retained one (a switch of delivery mode) quietly", () => {
+    const replaced = stackPlan("dev", {
+      steps: [{ ...update(spec(), spec({ version: "2.0.0" }), "replace"), replaceReasons: ["spec.selector"] }],
+    });
+    assert.match(replaced, /\[!CAUTION\]\n> \*\*The Deployment `hello-deployment` is REPLACED\*\* \(spec\.selector\)/);
+    const retained = stackPlan("dev", {
+      steps: [{ ...update(spec(), spec(), "replace"), oldState: { ...state(spec()), retainOnDelete: true } }],
+    });
+    assert.doesNotMatch(retained, /CAUTION/);
+    assert.match(
+      retained,
+      /replaced: `kubernetes:apps\/v1:Deployment` `hello-deployment` \(retainOnDelete: the live object is left running/,
+    );
+  });
+
+  it("flags a deleted Deployment and a deleted disruption budget", () => {
+    const plan = stackPlan("dev", {
+      steps: [
+        { op: "delete", urn: DEPLOYMENT_URN, oldState: state(spec()) },
+        {
+          op: "delete",
+          urn: "urn:pulumi:dev::tagship::kubernetes:policy/v1:PodDisruptionBudget::hello-pdb",
+          oldState: { type: "kubernetes:policy/v1:PodDisruptionBudget" },
+        },
+      ],
+    });
+    assert.match(plan, /\*\*The Deployment `hello-deployment` is deleted: every pod of the service stops\.\*\*/);
+    assert.match(plan, /PodDisruptionBudget: none after this change/);
+    assert.match(plan, /\*\*deleted: `kubernetes:policy\/v1:PodDisruptionBudget` `hello-pdb`\*\*/);
+  });
+
+  it("reads what the preview leaves out (an unchanged disruption budget) from the stack's current state", () => {
+    const plan = stackPlan("dev", { steps: [update(spec(), spec({ version: "2.0.0" }))] }, [
+      {
+        urn: "urn:pulumi:dev::tagship::kubernetes:policy/v1:PodDisruptionBudget::hello-pdb",
+        type: "kubernetes:policy/v1:PodDisruptionBudget",
+        inputs: { spec: { maxUnavailable: 1 } },
+      },
+    ]);
+    assert.match(plan, /PodDisruptionBudget: maxUnavailable 1/);
+  });
+
+  it("stays under GitHub's 65,536-character comment limit however large the previews", () => {
+    const many: PreviewJson = {
+      steps: Array.from({ length: 20_000 }, (_, i) => ({
+        op: "update",
+        urn: `urn:pulumi:dev::tagship::kubernetes:core/v1:ConfigMap::config-${"x".repeat(100)}-${i}`,
+        newState: { type: "kubernetes:core/v1:ConfigMap" },
+      })),
+    };
+    const one = stackPlan("dev", many);
+    assert.match(one, /… and 19960 more/);
+    const plan = rolloutPlan(["dev", "staging", "prod"].map((stack) => ({ stack, preview: many })));
+    assert.ok(plan.length <= MAX_COMMENT_CHARS, `${plan.length} characters`);
+    assert.equal((plan.match(/### Rollout plan/g) ?? []).length, 3);
+    // A cut plan still closes its details block.
+    const cut = rolloutPlan(Array.from({ length: 40 }, (_, i) => ({ stack: `s${i}`, preview: many })));
+    assert.ok(cut.length <= MAX_COMMENT_CHARS, `${cut.length} characters`);
+    assert.equal((cut.match(/<details>/g) ?? []).length, (cut.match(/<\/details>/g) ?? []).length);
+  });
+});
