@@ -2,8 +2,8 @@
  * The git half of a gitops release, after `pulumi up` has rendered deploy/<stack>/ and applied the
  * Application (scripts/cli/ship.ts runs it): commit the rendered manifests, push them to the branch Argo CD
  * tracks, ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
- * Deployment's rollout is complete. And, when a stack has gone back to direct mode, the removal of its
- * manifests from that branch.
+ * Deployment's rollout is complete. And, once a stack has left gitops mode, the removal of its manifests
+ * from that branch.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -142,12 +142,12 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
 }
 
 /**
- * After a switch from gitops back to direct mode (`pulumi up` has taken the workload over and deleted the
- * Application; the render provider has deleted deploy/<stack>/): commit and push the removal of the stack's
- * manifests, so that a later switch to gitops never has Argo CD sync stale ones before the new ones arrive.
- * `previous` are the stack's outputs from before that `pulumi up`.
+ * Once a stack's Application is gone (a switch back to direct mode, or the environment removed) and the render
+ * provider has deleted deploy/<stack>/: commit ("<reason>: remove deploy/<stack>") and push the removal of the
+ * stack's manifests, so that a later Application never syncs stale ones. `previous` are the stack's outputs
+ * from when it was in gitops mode.
  */
-export async function handBack(step: GitopsStep, previous: StackOutputs): Promise<void> {
+export async function retireManifests(step: GitopsStep, previous: StackOutputs, reason: string): Promise<void> {
   const gitops = required(previous.gitops, "gitops (before the switch)", step.stackName);
   const dir = required(previous.renderDirectory, "renderDirectory (before the switch)", step.stackName);
   const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);
@@ -159,10 +159,10 @@ export async function handBack(step: GitopsStep, previous: StackOutputs): Promis
   );
   if (stillThere) {
     throw new Error(
-      `Application ${gitops.argocdNamespace}/${application} still exists: removing ${dir} from ${gitops.repoUrl} would make Argo CD delete the workload; run \`pulumi up\` of stack ${step.stackName} in direct mode first`,
+      `Application ${gitops.argocdNamespace}/${application} still exists: removing ${dir} from ${gitops.repoUrl} would make Argo CD delete the workload; delete the Application first (\`pulumi up\` in direct mode, or \`pulumi destroy\`)`,
     );
   }
-  const message = `hand ${step.stackName} back to direct mode: remove ${dir}`;
+  const message = `${reason}: remove ${dir}`;
   const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
   step.log(
     changed

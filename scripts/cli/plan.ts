@@ -5,10 +5,10 @@
  *
  * Usage: node --import tsx scripts/cli/plan.ts [--cwd <project dir>] <stack>[=<preview.json>] ...
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { pulumi as runPulumi } from "./pulumi";
 import { rolloutPlan, type PreviewJson, type StateResource } from "./rollout-plan";
 
 const { values, positionals } = parseArgs({ options: { cwd: { type: "string" } }, allowPositionals: true });
@@ -21,17 +21,9 @@ if (positionals.length === 0) fail("name at least one stack, e.g. `plan dev` or 
 
 function pulumi(stack: string, args: string[]): string {
   try {
-    return execFileSync("pulumi", [...args, "--stack", stack, "--non-interactive"], {
-      cwd,
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    return runPulumi(cwd, stack, args);
   } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    fail(
-      `pulumi ${args[0]} ${args[1] ?? ""} of stack ${stack} failed: ${(err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n")}`,
-    );
+    fail((e as Error).message);
   }
 }
 

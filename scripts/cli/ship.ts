@@ -8,10 +8,11 @@
  *
  * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--cwd <project dir>] [--timeout <s>] [-- <pulumi up flags>]
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { handBack, pushAndWait, type StackOutputs } from "./gitops";
+import { pushAndWait, retireManifests } from "./gitops";
+import { stackOutputs } from "./pulumi";
 
 const { values, positionals } = parseArgs({
   options: { stack: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
@@ -26,33 +27,18 @@ const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
 const timeoutSeconds = Number(values.timeout);
 if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
 
-/** The stack's outputs; none for a stack that has never been updated. */
-function outputs(): StackOutputs {
-  try {
-    return JSON.parse(
-      execFileSync("pulumi", ["stack", "output", "--json", "--stack", stackName, "--non-interactive"], {
-        cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      }),
-    ) as StackOutputs;
-  } catch {
-    return {};
-  }
-}
-
 async function main() {
-  const before = outputs();
+  const before = stackOutputs(cwd, stackName);
   const up = spawnSync("pulumi", ["up", "--stack", stackName, "--yes", "--non-interactive", ...positionals], { cwd, stdio: "inherit" });
   if (up.status !== 0) fail(`pulumi up of stack ${stackName} failed (exit ${up.status ?? up.signal}); the release is not live`);
-  const after = outputs();
+  const after = stackOutputs(cwd, stackName);
   const step = { stackName, cwd, log: (line: string) => console.log(line) };
   if (after.deliveryMode === "gitops") {
     console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);
     await pushAndWait(step, after, timeoutSeconds);
   } else if (before.deliveryMode === "gitops") {
     console.log(`back to direct mode: Pulumi applies the workload now; removing ${before.renderDirectory} from ${before.gitops?.repoUrl}`);
-    await handBack(step, before);
+    await retireManifests(step, before, `hand ${stackName} back to direct mode`);
   }
 }
 

@@ -1,0 +1,38 @@
+/** The Pulumi CLI as the commands use it: one stack, non-interactive, output captured. */
+import { execFileSync } from "node:child_process";
+import type { StackOutputs } from "./gitops";
+
+/** Runs `pulumi <args> --stack <stack>` in `cwd` and returns its standard output; throws with its last lines. */
+export function pulumi(cwd: string, stack: string, args: readonly string[]): string {
+  try {
+    return execFileSync("pulumi", [...args, "--stack", stack, "--non-interactive"], {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    const tail = (err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n");
+    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} --stack ${stack} failed: ${tail}`);
+  }
+}
+
+/** The stack's outputs; none for a stack that has never been updated (or does not exist). */
+export function stackOutputs(cwd: string, stack: string): StackOutputs {
+  try {
+    return JSON.parse(pulumi(cwd, stack, ["stack", "output", "--json"])) as StackOutputs;
+  } catch {
+    return {};
+  }
+}
+
+/** The names of the project's stacks. */
+export function stackNames(cwd: string): string[] {
+  const text = execFileSync("pulumi", ["stack", "ls", "--json", "--non-interactive"], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return (JSON.parse(text) as { name: string }[]).map((s) => s.name.split("/").at(-1) ?? s.name);
+}
