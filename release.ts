@@ -25,10 +25,12 @@ export interface ReleaseOutputs {
     readonly repoUrl: string;
     readonly revision: string;
     readonly argocdNamespace: string;
-    /** The cluster Argo CD runs in, for the release's wait: kubeconfig path and context ("" for the defaults). */
-    readonly kubeconfig: string;
-    readonly kubeContext: string;
   };
+  /**
+   * The cluster the stack deploys to (and Argo CD runs in), for the commands that read it (the gitops wait,
+   * promote, rollback): kubeconfig path and context, "" for the defaults. Absent when nothing reaches a cluster.
+   */
+  readonly cluster?: { readonly kubeconfig: string; readonly kubeContext: string };
 }
 
 /**
@@ -129,14 +131,9 @@ export function release(s: Settings): ReleaseOutputs {
     ...(s.gitops
       ? {
           renderDirectory: s.gitops.repoPath,
-          gitops: {
-            repoUrl: s.gitops.repoUrl,
-            revision: s.gitops.repoRevision,
-            argocdNamespace: s.gitops.argocdNamespace,
-            kubeconfig: s.cluster.kubeconfig ?? "",
-            kubeContext: s.cluster.context ?? "",
-          },
+          gitops: { repoUrl: s.gitops.repoUrl, revision: s.gitops.repoRevision, argocdNamespace: s.gitops.argocdNamespace },
         }
       : {}),
+    ...(s.gitops?.renderOnly ? {} : { cluster: { kubeconfig: s.cluster.kubeconfig ?? "", kubeContext: s.cluster.context ?? "" } }),
   };
 }

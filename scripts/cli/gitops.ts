@@ -17,7 +17,9 @@ export interface StackOutputs {
   readonly deploymentName?: string;
   readonly applicationName?: string;
   readonly renderDirectory?: string;
-  readonly gitops?: { repoUrl: string; revision: string; argocdNamespace: string; kubeconfig: string; kubeContext: string };
+  readonly imageRef?: string;
+  readonly gitops?: { repoUrl: string; revision: string; argocdNamespace: string };
+  readonly cluster?: { kubeconfig: string; kubeContext: string };
 }
 
 export interface GitopsStep {
@@ -45,13 +47,15 @@ function commitAndPush(step: GitopsStep, dir: string, message: string, repoUrl: 
   return { commit, changed };
 }
 
-function required<T>(value: T | undefined, what: string, stackName: string): T {
+export function required<T>(value: T | undefined, what: string, stackName: string): T {
   if (value === undefined || value === "") throw new Error(`stack ${stackName} has no output ${what}: run its \`pulumi up\` first`);
   return value;
 }
 
-async function clusterOf(step: GitopsStep, gitops: NonNullable<StackOutputs["gitops"]>) {
-  const { client, kc } = await connect(gitops.kubeconfig && path.resolve(step.cwd, gitops.kubeconfig), gitops.kubeContext || undefined);
+/** The stack's cluster, from its `cluster` output. */
+export async function clusterOf(cwd: string, stackName: string, outputs: StackOutputs) {
+  const cluster = required(outputs.cluster, "cluster", stackName);
+  const { client, kc } = await connect(cluster.kubeconfig && path.resolve(cwd, cluster.kubeconfig), cluster.kubeContext || undefined);
   return { client, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
 }
 
@@ -80,7 +84,7 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
   );
 
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
-  const { client, objects, apps } = await clusterOf(step, gitops);
+  const { client, objects, apps } = await clusterOf(step.cwd, step.stackName, outputs);
   const ref = applicationRef(application, gitops.argocdNamespace);
   await objects.patch(
     { ...ref, metadata: { ...ref.metadata, annotations: { "argocd.argoproj.io/refresh": "normal" } } },
@@ -152,7 +156,7 @@ export async function retireManifests(step: GitopsStep, previous: StackOutputs, 
   const dir = required(previous.renderDirectory, "renderDirectory (before the switch)", step.stackName);
   const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);
   // With the Application still there, removing its manifests would make Argo CD prune the live workload.
-  const { objects } = await clusterOf(step, gitops);
+  const { objects } = await clusterOf(step.cwd, step.stackName, previous);
   const stillThere = await objects.read(applicationRef(application, gitops.argocdNamespace)).then(
     () => true,
     (e: unknown) => ((e as { code?: number }).code === 404 ? false : Promise.reject(e as Error)),

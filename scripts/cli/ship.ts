@@ -1,21 +1,28 @@
 /**
- * One release of one stack, ending only when it is live: `pulumi up` (which, in direct mode, waits for the
- * rollout), then in gitops mode the commit, the push and the wait for Argo CD (scripts/cli/gitops.ts). After a
- * switch from gitops back to direct mode it also removes the stack's manifests from the branch Argo CD read.
- * scripts/up.sh runs it after the set-up, so `pulumi config set imageTag X` and `make up` (or
- * `bash scripts/up.sh <stack>`) are the whole release, and `pulumi config set deliveryMode gitops|direct`
- * followed by the same command is the whole switch.
+ * A release of one stack, ending only when it is live (release.ts): `pulumi up`, then in gitops mode the
+ * push and the wait for Argo CD. scripts/up.sh runs it after the set-up, so `pulumi config set imageTag X`
+ * and `make up` (or `npm run ship -- --stack <stack>`) are the whole release, and `pulumi config set
+ * deliveryMode gitops|direct` followed by the same command is the whole switch.
  *
- * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--cwd <project dir>] [--timeout <s>] [-- <pulumi up flags>]
+ * --rollback-on-failure: when the release does not go live, release the stack's last good digest again
+ * (rollback.ts does the same by hand) and still exit non-zero, naming both.
+ *
+ * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]
  */
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { pushAndWait, retireManifests } from "./gitops";
+import { liveDeployment, runs } from "./deployment";
+import { goodReleases } from "./history";
 import { stackOutputs } from "./pulumi";
+import { releaseDigest, releaseStack } from "./release";
 
 const { values, positionals } = parseArgs({
-  options: { stack: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
+  options: {
+    stack: { type: "string" },
+    cwd: { type: "string" },
+    timeout: { type: "string", default: "600" },
+    "rollback-on-failure": { type: "boolean", default: false },
+  },
   allowPositionals: true,
 });
 function fail(message: string): never {
@@ -26,20 +33,29 @@ const stackName = values.stack ?? fail("--stack <name> is required: the stack to
 const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
 const timeoutSeconds = Number(values.timeout);
 if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
+const options = { stackName, cwd, timeoutSeconds, upArgs: positionals };
 
-async function main() {
-  const before = stackOutputs(cwd, stackName);
-  const up = spawnSync("pulumi", ["up", "--stack", stackName, "--yes", "--non-interactive", ...positionals], { cwd, stdio: "inherit" });
-  if (up.status !== 0) fail(`pulumi up of stack ${stackName} failed (exit ${up.status ?? up.signal}); the release is not live`);
-  const after = stackOutputs(cwd, stackName);
-  const step = { stackName, cwd, log: (line: string) => console.log(line) };
-  if (after.deliveryMode === "gitops") {
-    console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);
-    await pushAndWait(step, after, timeoutSeconds);
-  } else if (before.deliveryMode === "gitops") {
-    console.log(`back to direct mode: Pulumi applies the workload now; removing ${before.renderDirectory} from ${before.gitops?.repoUrl}`);
-    await retireManifests(step, before, `hand ${stackName} back to direct mode`);
+async function rollBack(failure: Error): Promise<never> {
+  const last = goodReleases(cwd, stackName)[0];
+  if (!last) fail(`${failure.message}\nno good release of stack ${stackName} is recorded: nothing to roll back to`);
+  const running = await liveDeployment(cwd, stackName, stackOutputs(cwd, stackName)).catch(() => undefined);
+  if (running && runs(running, last)) {
+    fail(
+      `${failure.message}\nnot rolled back: the failing release is the last good one (${last.tag}, ${last.imageRef}), so its configuration failed; fix it and release again`,
+    );
   }
+  console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release ${last.tag} (${last.imageRef})`);
+  await releaseDigest(options, last.imageRef, last.tag);
+  fail(`${failure.message}\nrolled back: stack ${stackName} runs ${last.tag} (${last.imageRef}) again`);
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+releaseStack(options).then(
+  () => undefined,
+  (e: unknown) => {
+    const failure = e instanceof Error ? e : new Error(String(e));
+    if (!values["rollback-on-failure"]) fail(failure.message);
+    return rollBack(failure).catch((r: unknown) =>
+      fail(`${failure.message}\nthe rollback failed too: ${r instanceof Error ? r.message : String(r)}`),
+    );
+  },
+);

@@ -1,0 +1,137 @@
+// Promotion and rollback by digest on the lab, through the project's commands: `promote` releases the digest
+// a healthy source stack runs on another stack without a rebuild, `rollback` returns a stack to its previous
+// good release, and `ship --rollback-on-failure` does it by itself when a release does not go live.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { newStack, ROOT, runCommand, sandbox, ship, type Sandbox } from "./engine";
+import { Kube, LAB, LAB_KUBECONFIG, pollUntil } from "./kube";
+import { releaseUnderLoad } from "./load";
+
+const SRC = "it-src";
+const DST = "it-dst";
+const REPLICAS = 2;
+
+interface Deployment {
+  spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } } };
+  status: { updatedReplicas?: number; availableReplicas?: number; replicas?: number };
+}
+
+describe("promotion and rollback by digest", () => {
+  let box: Sandbox;
+  let kube: Kube;
+  const stacks: Record<string, Stack> = {};
+  const command = (name: string, ...args: string[]) =>
+    runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "cli", `${name}.ts`), "--cwd", box.workDir, ...args], {
+      cwd: ROOT,
+      env: box.env,
+      timeoutMs: 400_000,
+    });
+  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
+  const deployment = async (stack: string) => (await kube.get<Deployment>(`/apis/apps/v1/namespaces/hello-${stack}/deployments/hello`))!;
+  const running = async (stack: string) => {
+    const d = await deployment(stack);
+    return { image: d.spec.template.spec.containers[0]?.image, version: d.spec.template.metadata.labels["app.kubernetes.io/version"] };
+  };
+  const imageRef = async (stack: string) => String((await stacks[stack]!.outputs()).imageRef?.value);
+  const rolledOut = (d: Deployment) =>
+    d.status.updatedReplicas === REPLICAS && d.status.availableReplicas === REPLICAS && d.status.replicas === REPLICAS;
+
+  before(async () => {
+    kube = new Kube();
+    box = sandbox();
+    for (const name of [SRC, DST]) {
+      await kubectl("delete", "namespace", `hello-${name}`, "--ignore-not-found", "--wait=true", "--timeout=240s");
+      stacks[name] = await newStack(box, name, {
+        imageTag: "1.0.0",
+        registry: "127.0.0.1:5000",
+        builder: "tagship-lab",
+        baseImage: "127.0.0.1:5000/tagship/node-base:22",
+        kubeconfig: LAB_KUBECONFIG,
+        replicas: String(REPLICAS),
+        progressDeadlineSeconds: "20",
+      });
+    }
+  });
+  after(async () => {
+    for (const s of Object.values(stacks)) await s.destroy().catch(() => undefined);
+    box?.cleanup();
+  });
+
+  it("promote refuses a wrong stack name, a source never released, and a source not healthy at its digest", async () => {
+    const unknown = await command("promote", "nope", DST);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.output, /<from> = "nope": no such stack \(stacks: .*it-src/);
+    const unreleased = await command("promote", SRC, DST);
+    assert.match(unreleased.output, /stack it-src has no output imageRef: it has never been released/);
+
+    await ship(box, SRC);
+    const digest = await imageRef(SRC);
+    // The source drifts to another image: what it runs is no longer what its outputs say.
+    assert.equal((await kubectl("-n", `hello-${SRC}`, "set", "image", "deployment/hello", "hello=127.0.0.1:5000/pause:3.10.1")).code, 0);
+    const drifted = await command("promote", SRC, DST);
+    assert.equal(drifted.code, 1);
+    assert.match(
+      drifted.output,
+      /not promoting it-src to it-dst: Deployment hello-it-src\/hello runs 127\.0\.0\.1:5000\/pause:3\.10\.1, not /,
+    );
+    assert.equal((await kubectl("-n", `hello-${SRC}`, "set", "image", "deployment/hello", `hello=${digest}`)).code, 0);
+    assert.ok(rolledOut(await pollUntil(() => deployment(SRC), rolledOut, 120_000)));
+  });
+
+  it("promote releases the source's digest on the target, without a build", async () => {
+    const run = await command("promote", SRC, DST);
+    assert.equal(run.code, 0, run.output);
+    const digest = await imageRef(SRC);
+    assert.deepEqual(await running(DST), { image: digest, version: "1.0.0" });
+    const resources = (await stacks[DST]!.exportStack()).deployment as { resources: { type: string }[] };
+    assert.equal(resources.resources.filter((r) => r.type.startsWith("docker-build:")).length, 0, "nothing built for the target");
+  });
+
+  it("rollback returns the target to its previous good release; an unknown digest is refused", async () => {
+    await stacks[SRC]!.setConfig("tagship:imageTag", { value: "2.0.0" });
+    await ship(box, SRC);
+    assert.equal((await command("promote", SRC, DST)).code, 0);
+    assert.equal((await running(DST)).version, "2.0.0");
+
+    const unknown = await command("rollback", DST, "--to", "127.0.0.1:5000/tagship/hello@sha256:" + "0".repeat(64));
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.output,
+      /--to = "127\.0\.0\.1:5000\/tagship\/hello@sha256:0+": not a good release of stack it-dst; known: 2\.0\.0 /,
+    );
+
+    const run = await command("rollback", DST);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /rolled back: it-dst runs 1\.0\.0/);
+    assert.equal((await running(DST)).version, "1.0.0");
+  });
+
+  it("ship --rollback-on-failure: a release that never gets ready is rolled back by itself, with no failed request", async () => {
+    const pause = await fetch("http://127.0.0.1:5000/v2/pause/manifests/3.10.1", {
+      method: "HEAD",
+      headers: {
+        accept:
+          "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+      },
+    });
+    const bad = `127.0.0.1:5000/pause@${pause.headers.get("docker-content-digest")}`;
+    await stacks[DST]!.setAllConfig({ "tagship:imageRef": { value: bad }, "tagship:imageTag": { value: "9.9.9" } });
+    const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/hello-${DST}/services/hello`))!;
+    const run = await releaseUnderLoad(kube, `hello-${DST}`, `http://${svc.spec.clusterIP}/version`, () =>
+      command("ship", "--stack", DST, "--rollback-on-failure"),
+    );
+    const result = run.value!;
+    console.log(
+      `failed release rolled back after ${run.seconds.toFixed(1)} s, ${run.traffic.requests} requests, ${run.traffic.failures} failed`,
+    );
+    assert.equal(result.code, 1, result.output);
+    assert.match(result.output, /ProgressDeadlineExceeded/);
+    assert.match(result.output, /rolled back: stack it-dst runs 1\.0\.0/);
+    assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
+    assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
+    assert.deepEqual(Object.keys(run.traffic.versions), ["1.0.0"]);
+    assert.equal((await running(DST)).version, "1.0.0");
+  });
+});
