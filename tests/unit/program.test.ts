@@ -30,6 +30,7 @@ describe("index.ts", () => {
     // Direct mode waits for the rollout and has no Application and renders nothing: those outputs are
     // absent, not undefined.
     assert.deepEqual(Object.keys(program).sort(), [
+      "cluster",
       "deliveryMode",
       "deploymentName",
       "imageRef",
