@@ -1,0 +1,75 @@
+// The GitHub workflows, checked without GitHub: their triggers, the steps they must have, and that every
+// command they call exists here, with the flags it accepts and the pinned Pulumi version.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { affectedStacks } from "../../scripts/cli/affected";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, { branches?: string[] }>;
+  env?: Record<string, string>;
+  jobs: Record<string, { steps: Step[] }>;
+}
+
+const workflow = (name: string) => parse(fs.readFileSync(path.join(ROOT, ".github/workflows", name), "utf8")) as Workflow;
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
+const pinnedPulumi = () => /^PULUMI_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8"))?.[1];
+
+describe("GitHub workflows", () => {
+  it("preview: on pull requests, Pulumi's preview with its PR comment, then the rollout plan as a comment", () => {
+    const w = workflow("preview.yml");
+    assert.deepEqual(w.on.pull_request?.branches, ["main"]);
+    const preview = steps(w).find((s) => s.uses?.startsWith("pulumi/actions@"));
+    assert.equal(preview?.with?.command, "preview");
+    assert.equal(preview?.with?.["comment-on-pr"], true);
+    const planAt = steps(w).findIndex((s) => s.run?.includes("scripts/cli/plan.ts"));
+    const commentAt = steps(w).findIndex((s) => s.run?.includes("gh pr comment") && s.run.includes("--body-file plan.md"));
+    assert.ok(planAt > steps(w).indexOf(preview) && commentAt > planAt, "preview, then the plan, then its comment");
+  });
+
+  it("release: on merge to main, every affected stack through the release command, rolled back if it fails", () => {
+    const w = workflow("release.yml");
+    assert.deepEqual(w.on.push?.branches, ["main"]);
+    assert.ok(runs(w).some((r) => /scripts\/cli\/ship\.ts --stack \$\{\{ matrix\.stack \}\} --rollback-on-failure/.test(r)));
+  });
+
+  for (const name of ["preview.yml", "release.yml"]) {
+    it(`${name}: every script it calls exists and accepts the flags given; Node 22; the pinned Pulumi`, () => {
+      const w = workflow(name);
+      assert.equal(w.env?.PULUMI_VERSION, pinnedPulumi());
+      for (const s of steps(w).filter((x) => x.uses?.startsWith("actions/setup-node@"))) assert.equal(s.with?.["node-version"], 22);
+      const calls = runs(w).flatMap((r) => [...r.matchAll(/(scripts\/[\w/.-]+\.(?:ts|sh))([^\n>|&;]*)/g)]);
+      assert.ok(calls.length > 0);
+      for (const [, script = "", args = ""] of calls) {
+        const file = path.join(ROOT, script);
+        assert.ok(fs.existsSync(file), `${name} calls ${script}, which does not exist`);
+        const source = fs.readFileSync(file, "utf8");
+        for (const [, flag = ""] of args.matchAll(/--([a-z][\w-]*)/g)) {
+          assert.ok(source.includes(`${flag}: {`) || source.includes(`"${flag}": {`), `${script} accepts no --${flag}`);
+        }
+      }
+      for (const [, script = ""] of runs(w).flatMap((r) => [...r.matchAll(/npm run ([\w:-]+)/g)])) {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        assert.ok(pkg.scripts[script], `npm run ${script} is not a script of package.json`);
+      }
+    });
+  }
+
+  it("affected stacks: a stack's own config affects it; the program affects all; docs and tests none", () => {
+    const stacks = ["prod", "staging"];
+    assert.deepEqual(affectedStacks(["Pulumi.staging.yaml"], stacks), ["staging"]);
+    assert.deepEqual(affectedStacks(["README.md", "tests/unit/x.test.ts", ".github/workflows/preview.yml"], stacks), []);
+    assert.deepEqual(affectedStacks(["Pulumi.staging.yaml", "components/workload/workload.ts"], stacks), ["prod", "staging"]);
+    assert.deepEqual(affectedStacks(["Pulumi.dev.yaml"], stacks), []);
+  });
+});
