@@ -56,7 +56,7 @@ export function required<T>(value: T | undefined, what: string, stackName: strin
 export async function clusterOf(cwd: string, stackName: string, outputs: StackOutputs) {
   const cluster = required(outputs.cluster, "cluster", stackName);
   const { client, kc } = await connect(cluster.kubeconfig && path.resolve(cwd, cluster.kubeconfig), cluster.kubeContext || undefined);
-  return { client, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
+  return { client, kc, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
 }
 
 const applicationRef = (name: string, namespace: string) => ({

@@ -3,12 +3,14 @@
  * (ship, promote, rollback): `pulumi up` (which, in direct mode, waits for the rollout); then in gitops mode
  * the commit, the push and the wait for Argo CD (gitops.ts), or, after a switch back to direct mode, the
  * removal of the stack's manifests from the branch Argo CD read. A release that went live is recorded as the
- * stack's newest good release (history.ts), which rollback returns to.
+ * stack's newest good release (history.ts), which rollback returns to. For a stack that already runs, the
+ * pods are watched throughout and the picture of the rollout is written (timeline.ts), live or not.
  */
 import { spawnSync } from "node:child_process";
 import { pushAndWait, retireManifests, type StackOutputs } from "./gitops";
 import { recordGoodRelease } from "./history";
 import { pulumi, stackOutputs } from "./pulumi";
+import { recordRollout, timelineSvg, writeTimeline } from "./timeline";
 
 export interface ReleaseOptions {
   readonly stackName: string;
@@ -21,6 +23,28 @@ export interface ReleaseOptions {
 
 export async function releaseStack(o: ReleaseOptions): Promise<StackOutputs> {
   const before = stackOutputs(o.cwd, o.stackName);
+  const started = new Date();
+  // A picture needs pods to watch: a stack that has a namespace on a cluster already.
+  const recorder = before.namespace && before.cluster ? await recordRollout(o.cwd, o.stackName, before).catch(() => undefined) : undefined;
+  let outcome = "failed";
+  try {
+    const after = await upAndWait(o, before);
+    outcome = `live, version ${after.imageTag}`;
+    return after;
+  } finally {
+    const samples = recorder?.stop() ?? [];
+    if (samples.length > 0) {
+      const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
+      // The dashed line: the pods ready once it settled, the stack's replicas.
+      const ready = Object.values(samples.at(-1)?.ready ?? {}).reduce((a, b) => a + b, 0);
+      const name = `${o.stackName}-${started.toISOString().replace(/[:.]/g, "")}`;
+      const file = writeTimeline(o.cwd, name, timelineSvg(samples, `release of ${o.stackName}: ${outcome} after ${seconds} s`, ready));
+      console.log(`rollout picture: ${file}`);
+    }
+  }
+}
+
+async function upAndWait(o: ReleaseOptions, before: StackOutputs): Promise<StackOutputs> {
   const up = spawnSync("pulumi", ["up", "--stack", o.stackName, "--yes", "--non-interactive", ...(o.upArgs ?? [])], {
     cwd: o.cwd,
     stdio: "inherit",

@@ -2,6 +2,7 @@
 // a healthy source stack runs on another stack without a rebuild, `rollback` returns a stack to its previous
 // good release, and `ship --rollback-on-failure` does it by itself when a release does not go live.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
@@ -133,5 +134,16 @@ describe("promotion and rollback by digest", () => {
     assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
     assert.deepEqual(Object.keys(run.traffic.versions), ["1.0.0"]);
     assert.equal((await running(DST)).version, "1.0.0");
+    // Both releases drew their rollout: the failed one and the rollback, whose last moment has every pod of
+    // the version that serves ready and none of the other.
+    const pictures = [...result.output.matchAll(/rollout picture: (\S+\.svg)/g)].map((m) => m[1] ?? "");
+    assert.equal(pictures.length, 2, result.output);
+    const svg = fs.readFileSync(pictures[1]!, "utf8");
+    assert.match(svg, /release of it-dst: live, version 1\.0\.0 after/);
+    const lastY = (cls: string) =>
+      new RegExp(`<polyline class="${cls}"[^>]* points="([^"]+)"`).exec(svg)?.[1]?.split(" ").at(-1)?.split(",")[1];
+    const axisY = /<line x1="\d+" y1="([\d.]+)"/.exec(svg)?.[1];
+    const replicasY = /<line x1="\d+" y1="([\d.]+)"[^>]*stroke-dasharray/.exec(svg)?.[1];
+    assert.deepEqual([lastY("new"), lastY("old")], [replicasY, axisY]);
   });
 });
