@@ -6,7 +6,7 @@
  * stack's newest good release (history.ts), which rollback returns to. For a stack that already runs, the
  * pods are watched throughout and the picture of the rollout is written (timeline.ts), live or not.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { pushAndWait, retireManifests, type StackOutputs } from "./gitops";
 import { recordGoodRelease } from "./history";
 import { pulumi, stackOutputs } from "./pulumi";
@@ -45,12 +45,16 @@ export async function releaseStack(o: ReleaseOptions): Promise<StackOutputs> {
 }
 
 async function upAndWait(o: ReleaseOptions, before: StackOutputs): Promise<StackOutputs> {
-  const up = spawnSync("pulumi", ["up", "--stack", o.stackName, "--yes", "--non-interactive", ...(o.upArgs ?? [])], {
+  // Asynchronously: the rollout's watch (timeline.ts) runs on this event loop meanwhile.
+  const up = spawn("pulumi", ["up", "--stack", o.stackName, "--yes", "--non-interactive", ...(o.upArgs ?? [])], {
     cwd: o.cwd,
     stdio: "inherit",
   });
-  if (up.status !== 0)
-    throw new Error(`pulumi up of stack ${o.stackName} failed (exit ${up.status ?? up.signal}); the release is not live`);
+  const exit = await new Promise<string | number>((resolve, reject) => {
+    up.on("error", reject);
+    up.on("close", (code, signal) => resolve(code ?? signal ?? "unknown"));
+  });
+  if (exit !== 0) throw new Error(`pulumi up of stack ${o.stackName} failed (exit ${exit}); the release is not live`);
   const after = stackOutputs(o.cwd, o.stackName);
   const step = { stackName: o.stackName, cwd: o.cwd, log: (line: string) => console.log(line) };
   if (after.deliveryMode === "gitops") {

@@ -145,5 +145,13 @@ describe("promotion and rollback by digest", () => {
     const axisY = /<line x1="\d+" y1="([\d.]+)"/.exec(svg)?.[1];
     const replicasY = /<line x1="\d+" y1="([\d.]+)"[^>]*stroke-dasharray/.exec(svg)?.[1];
     assert.deepEqual([lastY("new"), lastY("old")], [replicasY, axisY]);
+    // The watch saw the rollout itself, pod by pod, not only its end.
+    const newYs = new Set(
+      /<polyline class="new"[^>]* points="([^"]+)"/
+        .exec(svg)?.[1]
+        ?.split(" ")
+        .map((p) => p.split(",")[1]),
+    );
+    assert.ok(newYs.size >= REPLICAS + 1, `the new version's line takes ${newYs.size} levels`);
   });
 });
