@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, runCommand, sandbox, ship, type Sandbox } from "./engine";
+import { newStack, ROOT, runCommand, sandbox, ship, type Sandbox } from "./engine";
 import { isServing, Kube, LAB, LAB_KUBECONFIG, pollUntil, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -151,5 +151,28 @@ describe("gitops release on the lab's Argo CD", () => {
     assert.ok(good.capacity.min >= REPLICAS, `serving pods fell to ${good.capacity.min}`);
     const res = (await (await fetch(await serviceUrl(), { signal: AbortSignal.timeout(5000) })).json()) as { version: string };
     assert.equal(res.version, "3.0.1");
+  });
+
+  it("rollback goes through git like a release, so Argo CD's auto-sync keeps it rather than reverting it", async () => {
+    const run = await releaseUnderLoad(kube, NAMESPACE, await serviceUrl(), () =>
+      runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/cli/rollback.ts"), "--cwd", box.workDir, STACK], {
+        cwd: ROOT,
+        env: box.env,
+        timeoutMs: 400_000,
+      }),
+    );
+    assert.equal(run.value?.code, 0, run.value?.output);
+    assert.match(run.value.output, /rolling back to 2\.0\.0 .*\n[\s\S]*"release it-gitops-release 2\.0\.0", pushed to file:\/\//);
+    assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
+    assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
+    // Argo CD syncs the commit and keeps it: a while later the Deployment still runs 2.0.0, Synced.
+    await new Promise((r) => setTimeout(r, 5000));
+    const app = (await kube.get<{ status: { sync: { status: string; revision: string } } }>(
+      `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`,
+    ))!;
+    assert.equal(app.status.sync.status, "Synced");
+    assert.equal(app.status.sync.revision, (await git("rev-parse", "HEAD")).output.trim());
+    const res = (await (await fetch(await serviceUrl(), { signal: AbortSignal.timeout(5000) })).json()) as { version: string };
+    assert.equal(res.version, "2.0.0");
   });
 });
