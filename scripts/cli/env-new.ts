@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { projectDir } from "./command";
 import { CONFIG_KEYS } from "../../settings/keys";
 import { pulumi, stackNames } from "./pulumi";
 
@@ -23,7 +24,7 @@ const { values, positionals } = parseArgs({
   },
   allowPositionals: true,
 });
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+const cwd = projectDir(values.cwd);
 
 /** Keys that say where things live and what is released: shared by every environment of a project. */
 const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [

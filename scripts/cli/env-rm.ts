@@ -7,26 +7,21 @@
  *
  * Usage: node --import tsx scripts/cli/env-rm.ts <stack> [--yes] [--cwd <dir>]
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { retireManifests } from "./gitops";
-import { pulumi, stackNames, stackOutputs } from "./pulumi";
+import { fail, projectDir, requireStacks, run } from "./command";
+import { pulumi, stackOutputs } from "./pulumi";
 
 const { values, positionals } = parseArgs({
   options: { yes: { type: "boolean", default: false }, cwd: { type: "string" } },
   allowPositionals: true,
 });
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
-}
+const cwd = projectDir(values.cwd);
 
 async function main() {
   const stack = positionals[0];
   if (positionals.length !== 1 || !stack) fail(`expected one stack name, got ${positionals.length}: run \`npm run env:rm -- staging\``);
-  const stacks = stackNames(cwd);
-  if (!stacks.includes(stack)) fail(`<stack> = "${stack}": no such stack (stacks: ${stacks.join(", ") || "none"}); name an existing stack`);
+  requireStacks(cwd, [["<stack>", stack]]);
   const outputs = stackOutputs(cwd, stack);
   const gitops = outputs.deliveryMode === "gitops" && outputs.gitops ? outputs.gitops : undefined;
   const removed = [
@@ -49,4 +44,4 @@ async function main() {
   console.log(`removed ${removed.join("; ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+run(main);

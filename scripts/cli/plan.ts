@@ -6,17 +6,13 @@
  * Usage: node --import tsx scripts/cli/plan.ts [--cwd <project dir>] <stack>[=<preview.json>] ...
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { fail, projectDir } from "./command";
 import { pulumi as runPulumi } from "./pulumi";
 import { rolloutPlan, type PreviewJson, type StateResource } from "./rollout-plan";
 
 const { values, positionals } = parseArgs({ options: { cwd: { type: "string" } }, allowPositionals: true });
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
-}
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+const cwd = projectDir(values.cwd);
 if (positionals.length === 0) fail("name at least one stack, e.g. `plan dev` or `plan dev=preview-dev.json`");
 
 function pulumi(stack: string, args: string[]): string {

@@ -6,33 +6,26 @@
  *
  * Usage: node --import tsx scripts/cli/promote.ts <from> <to> [--cwd <dir>] [--timeout <s>]
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { liveDeployment, unhealthyAt } from "./deployment";
-import { stackNames, stackOutputs } from "./pulumi";
+import { fail, projectDir, requireStacks, run } from "./command";
+import { stackOutputs } from "./pulumi";
 import { releaseDigest } from "./release";
 
 const { values, positionals } = parseArgs({
   options: { cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
   allowPositionals: true,
 });
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
-}
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+const cwd = projectDir(values.cwd);
 
 async function main() {
   const [from, to] = positionals;
   if (positionals.length !== 2 || !from || !to)
     fail(`expected <from> <to>, got ${positionals.length} arguments: run \`npm run promote -- dev staging\``);
-  const stacks = stackNames(cwd);
-  for (const [what, name] of [
+  requireStacks(cwd, [
     ["<from>", from],
     ["<to>", to],
-  ] as const) {
-    if (!stacks.includes(name)) fail(`${what} = "${name}": no such stack (stacks: ${stacks.join(", ")}); name an existing stack`);
-  }
+  ]);
   if (from === to) fail(`<from> and <to> are both "${from}": promote between two stacks`);
   const source = stackOutputs(cwd, from);
   if (!source.imageRef || !source.imageTag) fail(`stack ${from} has no output imageRef: it has never been released; release it first`);
@@ -44,4 +37,4 @@ async function main() {
   console.log(`promoted: ${to} runs ${source.imageTag} (${source.imageRef}), built once, for ${from}`);
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+run(main);

@@ -6,28 +6,23 @@
  *
  * Usage: node --import tsx scripts/cli/rollback.ts <stack> [--to <imageRef>] [--cwd <dir>] [--timeout <s>]
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { liveDeployment, runs } from "./deployment";
 import { goodReleases } from "./history";
-import { stackNames, stackOutputs } from "./pulumi";
+import { fail, projectDir, requireStacks, run } from "./command";
+import { stackOutputs } from "./pulumi";
 import { releaseDigest } from "./release";
 
 const { values, positionals } = parseArgs({
   options: { to: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
   allowPositionals: true,
 });
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
-}
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+const cwd = projectDir(values.cwd);
 
 async function main() {
   const stack = positionals[0];
   if (positionals.length !== 1 || !stack) fail(`expected one stack name, got ${positionals.length}: run \`npm run rollback -- staging\``);
-  const stacks = stackNames(cwd);
-  if (!stacks.includes(stack)) fail(`<stack> = "${stack}": no such stack (stacks: ${stacks.join(", ")}); name an existing stack`);
+  requireStacks(cwd, [["<stack>", stack]]);
   const history = goodReleases(cwd, stack);
   if (history.length === 0)
     fail(`stack ${stack} has no recorded good release (releases through make up or npm run ship record them): nothing to roll back to`);
@@ -47,4 +42,4 @@ async function main() {
   console.log(`rolled back: ${stack} runs ${target.tag} (${target.imageRef})`);
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+run(main);

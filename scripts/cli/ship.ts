@@ -9,8 +9,8 @@
  *
  * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]
  */
-import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { fail, projectDir } from "./command";
 import { liveDeployment, runs } from "./deployment";
 import { goodReleases } from "./history";
 import { stackOutputs } from "./pulumi";
@@ -25,12 +25,8 @@ const { values, positionals } = parseArgs({
   },
   allowPositionals: true,
 });
-function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
-}
 const stackName = values.stack ?? fail("--stack <name> is required: the stack to release");
-const cwd = path.resolve(values.cwd ?? path.join(__dirname, "../.."));
+const cwd = projectDir(values.cwd);
 const timeoutSeconds = Number(values.timeout);
 if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
 const options = { stackName, cwd, timeoutSeconds, upArgs: positionals };

@@ -101,28 +101,45 @@ export function pulumiCli(box: Sandbox, args: string[], env: Record<string, stri
   return runCommand("pulumi", [...args, "--non-interactive"], { cwd: box.workDir, env: { ...box.env, ...env }, timeoutMs });
 }
 
+/** Runs one of the project's commands (scripts/cli/<name>.ts) on a sandbox; never throws on a non-zero exit. */
+export function cliCommand(box: Sandbox, name: string, args: string[], timeoutMs = 400_000): Promise<CommandResult> {
+  return runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "cli", `${name}.ts`), "--cwd", box.workDir, ...args], {
+    cwd: ROOT,
+    env: box.env,
+    timeoutMs,
+  });
+}
+
 /**
  * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: scripts/cli/ship.ts (`pulumi up`, then
  * for gitops the push and the wait for Argo CD). Returns its output; throws with it if the release failed.
  */
 export async function ship(box: Sandbox, stack: string, timeoutSeconds = 240): Promise<string> {
-  const run = await runCommand(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(ROOT, "scripts", "cli", "ship.ts"),
-      "--stack",
-      stack,
-      "--cwd",
-      box.workDir,
-      "--timeout",
-      String(timeoutSeconds),
-    ],
-    { cwd: ROOT, env: box.env, timeoutMs: (timeoutSeconds + 180) * 1000 },
-  );
+  const run = await cliCommand(box, "ship", ["--stack", stack, "--timeout", String(timeoutSeconds)], (timeoutSeconds + 180) * 1000);
   if (run.code !== 0) throw new Error(run.output);
   return run.output;
+}
+
+/**
+ * A sandbox that is a git checkout (node_modules ignored, as in a real one: Argo CD refuses out-of-bounds
+ * symlinks), with a bare repository beside it for Argo CD to read, and git in the checkout.
+ */
+export async function gitSandbox() {
+  const box = sandbox();
+  const remote = path.join(box.workDir, "..", "remote.git");
+  const git = (...args: string[]) =>
+    runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
+  const results = [await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])];
+  fs.writeFileSync(path.join(box.workDir, ".gitignore"), "node_modules\n");
+  for (const args of [
+    ["init", "-q", "--initial-branch=main"],
+    ["add", "-A"],
+    ["commit", "-qm", "the program"],
+  ])
+    results.push(await git(...args));
+  const failed = results.find((r) => r.code !== 0);
+  if (failed) throw new Error(failed.output);
+  return { box, remote, git };
 }
 
 /** Runs one of the project's scripts, e.g. `scripts/lab.sh up`. */

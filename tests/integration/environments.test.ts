@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
-import { newStack, pulumiCli, ROOT, runCommand, sandbox, ship, type Sandbox } from "./engine";
-import { Kube, LAB_KUBECONFIG, pollUntil } from "./kube";
+import { cliCommand, newStack, pulumiCli, sandbox, ship, type Sandbox } from "./engine";
+import { Kube, LAB_KUBECONFIG, LAB_STACK, pollUntil } from "./kube";
 
 const ENV = "it-env";
 const NAMESPACE = `hello-${ENV}`;
@@ -15,12 +15,7 @@ const NAMESPACE = `hello-${ENV}`;
 describe("environments: env:new and env:rm", () => {
   let box: Sandbox;
   let kube: Kube;
-  const command = (name: string, ...args: string[]) =>
-    runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "cli", `${name}.ts`), "--cwd", box.workDir, ...args], {
-      cwd: ROOT,
-      env: box.env,
-      timeoutMs: 400_000,
-    });
+  const command = (name: string, ...args: string[]) => cliCommand(box, name, args);
   const stacks = async () => (await pulumiCli(box, ["stack", "ls", "--json"])).output;
   const configFiles = () =>
     fs
@@ -34,10 +29,7 @@ describe("environments: env:new and env:rm", () => {
     // The stack a new environment copies where things live from, as the lab's dev stack does.
     await newStack(box, "dev", {
       imageTag: "1.0.0",
-      registry: "127.0.0.1:5000",
-      builder: "tagship-lab",
-      baseImage: "127.0.0.1:5000/tagship/node-base:22",
-      kubeconfig: LAB_KUBECONFIG,
+      ...LAB_STACK,
     });
   });
   after(async () => {

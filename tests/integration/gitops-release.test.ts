@@ -2,12 +2,11 @@
 // the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
 // returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, ROOT, runCommand, sandbox, ship, type Sandbox } from "./engine";
-import { isServing, Kube, LAB, LAB_KUBECONFIG, pollUntil, type Pod } from "./kube";
+import { cliCommand, gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
+import { isServing, Kube, LAB, LAB_KUBECONFIG, LAB_STACK, pollUntil, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-gitops-release";
@@ -19,8 +18,7 @@ describe("gitops release on the lab's Argo CD", () => {
   let stack: Stack;
   let kube: Kube;
   let remote = "";
-  const git = (...args: string[]) =>
-    runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
+  let git: Awaited<ReturnType<typeof gitSandbox>>["git"];
   const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
 
   const serviceUrl = async () =>
@@ -38,35 +36,20 @@ describe("gitops release on the lab's Argo CD", () => {
 
   before(async () => {
     kube = new Kube();
-    // A namespace left by an earlier run (Argo CD created it) would hand this stack its old Deployment.
+    // A namespace left by an earlier run would hand this stack its old Deployment.
     await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=240s");
-    box = sandbox();
-    remote = path.join(box.workDir, "..", "remote.git");
-    assert.equal((await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])).code, 0);
-    // As in a real checkout, node_modules is not in the repository (Argo CD refuses out-of-bounds symlinks).
-    fs.writeFileSync(path.join(box.workDir, ".gitignore"), "node_modules\n");
-    for (const args of [
-      ["init", "-q", "--initial-branch=main"],
-      ["add", "-A"],
-      ["commit", "-qm", "the program"],
-    ]) {
-      const r = await git(...args);
-      assert.equal(r.code, 0, r.output);
-    }
+    ({ box, remote, git } = await gitSandbox());
     stack = await newStack(box, STACK, {
-      registry: "127.0.0.1:5000",
-      builder: "tagship-lab",
-      baseImage: "127.0.0.1:5000/tagship/node-base:22",
+      ...LAB_STACK,
       deliveryMode: "gitops",
       repoUrl: `file://${remote}`,
-      kubeconfig: LAB_KUBECONFIG,
       replicas: String(REPLICAS),
       progressDeadlineSeconds: "20",
     });
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);
-    // Argo CD created the namespace (CreateNamespace) and the Application has no finalizer by design.
+    // In case destroy failed: the namespace holds everything Argo CD applied.
     await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false");
     box?.cleanup();
   });
@@ -154,13 +137,7 @@ describe("gitops release on the lab's Argo CD", () => {
   });
 
   it("rollback goes through git like a release, so Argo CD's auto-sync keeps it rather than reverting it", async () => {
-    const run = await releaseUnderLoad(kube, NAMESPACE, await serviceUrl(), () =>
-      runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/cli/rollback.ts"), "--cwd", box.workDir, STACK], {
-        cwd: ROOT,
-        env: box.env,
-        timeoutMs: 400_000,
-      }),
-    );
+    const run = await releaseUnderLoad(kube, NAMESPACE, await serviceUrl(), () => cliCommand(box, "rollback", [STACK]));
     assert.equal(run.value?.code, 0, run.value?.output);
     assert.match(run.value.output, /rolling back to 2\.0\.0 .*\n[\s\S]*"release it-gitops-release 2\.0\.0", pushed to file:\/\//);
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));

@@ -10,6 +10,13 @@ import { ROOT } from "./engine";
 
 export const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
 export const LAB_KUBECONFIG = path.join(LAB, "kubeconfig");
+/** Stack config for the lab: its registry, builder, base image and cluster. */
+export const LAB_STACK = {
+  registry: "127.0.0.1:5000",
+  builder: "tagship-lab",
+  baseImage: "127.0.0.1:5000/tagship/node-base:22",
+  kubeconfig: LAB_KUBECONFIG,
+} as const;
 
 interface Kubeconfig {
   "current-context": string;

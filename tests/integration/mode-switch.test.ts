@@ -2,12 +2,11 @@
 // after `pulumi config set deliveryMode ...`: the running Deployment is handed from Pulumi to Argo CD and
 // back without being deleted or rolled, with no failed request and never fewer than `replicas` pods ready.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, runCommand, sandbox, ship, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG } from "./kube";
+import { gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
+import { Kube, LAB, LAB_KUBECONFIG, LAB_STACK } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-switch";
@@ -31,8 +30,6 @@ describe("switching a stack between direct and gitops mode", () => {
   let original = { uid: "", generation: 0, replicaSets: [] as string[] };
 
   const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
-  const git = (...args: string[]) =>
-    runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
   const url = async () =>
     `http://${(await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!.spec.clusterIP}/version`;
   /** The live Deployment's identity and the ReplicaSets that have pods: a rollout or a re-creation changes them. */
@@ -66,24 +63,10 @@ describe("switching a stack between direct and gitops mode", () => {
   before(async () => {
     kube = new Kube();
     await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=240s");
-    box = sandbox();
-    remote = path.join(box.workDir, "..", "remote.git");
-    assert.equal((await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])).code, 0);
-    fs.writeFileSync(path.join(box.workDir, ".gitignore"), "node_modules\n");
-    for (const args of [
-      ["init", "-q", "--initial-branch=main"],
-      ["add", "-A"],
-      ["commit", "-qm", "the program"],
-    ]) {
-      const r = await git(...args);
-      assert.equal(r.code, 0, r.output);
-    }
+    ({ box, remote } = await gitSandbox());
     stack = await newStack(box, STACK, {
       imageTag: "1.0.0",
-      registry: "127.0.0.1:5000",
-      builder: "tagship-lab",
-      baseImage: "127.0.0.1:5000/tagship/node-base:22",
-      kubeconfig: LAB_KUBECONFIG,
+      ...LAB_STACK,
       replicas: String(REPLICAS),
       progressDeadlineSeconds: "20",
       // Read only in gitops mode; set from the start so that a switch is one `config set deliveryMode`.

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, ROOT, runCommand, sandbox, ship, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG, pollUntil } from "./kube";
+import { cliCommand, newStack, runCommand, sandbox, ship, type Sandbox } from "./engine";
+import { Kube, LAB, LAB_KUBECONFIG, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const SRC = "it-src";
@@ -23,12 +23,7 @@ describe("promotion and rollback by digest", () => {
   let box: Sandbox;
   let kube: Kube;
   const stacks: Record<string, Stack> = {};
-  const command = (name: string, ...args: string[]) =>
-    runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "cli", `${name}.ts`), "--cwd", box.workDir, ...args], {
-      cwd: ROOT,
-      env: box.env,
-      timeoutMs: 400_000,
-    });
+  const command = (name: string, ...args: string[]) => cliCommand(box, name, args);
   const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
   const deployment = async (stack: string) => (await kube.get<Deployment>(`/apis/apps/v1/namespaces/hello-${stack}/deployments/hello`))!;
   const running = async (stack: string) => {
@@ -46,10 +41,7 @@ describe("promotion and rollback by digest", () => {
       await kubectl("delete", "namespace", `hello-${name}`, "--ignore-not-found", "--wait=true", "--timeout=240s");
       stacks[name] = await newStack(box, name, {
         imageTag: "1.0.0",
-        registry: "127.0.0.1:5000",
-        builder: "tagship-lab",
-        baseImage: "127.0.0.1:5000/tagship/node-base:22",
-        kubeconfig: LAB_KUBECONFIG,
+        ...LAB_STACK,
         replicas: String(REPLICAS),
         progressDeadlineSeconds: "20",
       });

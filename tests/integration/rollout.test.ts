@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { newStack, ROOT, runCommand, sandbox, type Sandbox } from "./engine";
-import { isServing, Kube, LAB_KUBECONFIG, type Pod } from "./kube";
+import { cliCommand, newStack, sandbox, type Sandbox } from "./engine";
+import { isServing, Kube, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-rollout";
@@ -61,10 +61,7 @@ describe("releases on the lab cluster (direct mode)", () => {
     box = sandbox();
     stack = await newStack(box, STACK, {
       imageTag: "1.0.0",
-      registry: "127.0.0.1:5000",
-      builder: "tagship-lab",
-      baseImage: "127.0.0.1:5000/tagship/node-base:22",
-      kubeconfig: LAB_KUBECONFIG,
+      ...LAB_STACK,
       replicas: String(REPLICAS),
       progressDeadlineSeconds: String(PROGRESS_DEADLINE),
     });
@@ -90,14 +87,7 @@ describe("releases on the lab cluster (direct mode)", () => {
   it("the rollout plan of the next tag, from the real `pulumi preview --json` and the stack's state", async () => {
     await stack.setConfig("tagship:imageTag", { value: "2.0.0" });
     const deployed = String((await stack.outputs()).imageRef?.value);
-    const run = await runCommand(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "scripts/cli/plan.ts"), "--cwd", box.workDir, STACK],
-      {
-        cwd: ROOT,
-        env: box.env,
-      },
-    );
+    const run = await cliCommand(box, "plan", [STACK]);
     assert.equal(run.code, 0, run.output);
     const plan = run.output;
     // The new digest is known only once `pulumi up` has built the image.
