@@ -152,4 +152,31 @@ describe("gitops release on the lab's Argo CD", () => {
     const res = (await (await fetch(await serviceUrl(), { signal: AbortSignal.timeout(5000) })).json()) as { version: string };
     assert.equal(res.version, "2.0.0");
   });
+
+  it("env:rm of a gitops environment removes the Application, its AppProject, the namespace and deploy/<stack> on the branch", async () => {
+    const dry = await cliCommand(box, "env-rm", [STACK]);
+    assert.equal(dry.code, 0, dry.output);
+    assert.match(dry.output, new RegExp(`Application argocd/${NAMESPACE} and its AppProject`));
+    assert.match(dry.output, new RegExp(`deploy/${STACK}/ on file://`));
+
+    const run = await cliCommand(box, "env-rm", [STACK, "--yes"]);
+    assert.equal(run.code, 0, run.output);
+    console.log(run.output.trim().split("\n").at(-1));
+    assert.equal(await kube.get(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`), null);
+    assert.equal(await kube.get(`/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects/${NAMESPACE}`), null);
+    assert.equal(
+      await pollUntil(
+        () => kube.get(`/api/v1/namespaces/${NAMESPACE}`),
+        (ns) => ns === null,
+        30_000,
+      ),
+      null,
+    );
+    // The manifests are gone from the branch Argo CD reads, so a later stack of that name starts clean.
+    const tree = await runCommand("git", ["--git-dir", remote, "ls-tree", "-r", "--name-only", "main"]);
+    assert.equal(tree.code, 0, tree.output);
+    assert.ok(!tree.output.includes(`deploy/${STACK}/`), tree.output);
+    const stacks = await runCommand("pulumi", ["stack", "ls", "--json"], { cwd: box.workDir });
+    assert.ok(!stacks.output.includes(`"${STACK}"`), stacks.output);
+  });
 });
