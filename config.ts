@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
 import { PROJECT, type ConfigKeyName } from "./settings/keys";
 import { isSecretKey } from "./settings/naming";
-import { parseSettings } from "./settings/parse";
+import { parseSettings, stringObjectFields } from "./settings/parse";
 import type { Settings } from "./settings/settings";
 
 // Whether a key is stored encrypted. The SDK exports this at runtime but keeps it out of its typings;
@@ -17,6 +17,8 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: st
 export function loadSettings(): Settings {
   const values = new Map<string, string>();
   const secrets = new Map<string, { encrypted: boolean }>();
+  // Secret values stay in this function: parsing learns only their shape (secretFields).
+  const secretValues = new Map<string, string>();
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
@@ -24,7 +26,10 @@ export function loadSettings(): Settings {
     const encrypted = isConfigSecret?.(fullKey);
     // A secret's value must never reach an error message, even under a misspelled key.
     if (isSecretKey(key) || encrypted === true) {
-      if (value !== "") secrets.set(key, { encrypted: encrypted ?? true });
+      if (value !== "") {
+        secrets.set(key, { encrypted: encrypted ?? true });
+        secretValues.set(key, value);
+      }
     } else {
       values.set(key, value);
     }
@@ -36,6 +41,7 @@ export function loadSettings(): Settings {
       values,
       secrets,
       secret: (key: ConfigKeyName) => config.requireSecret(key),
+      secretFields: (key: ConfigKeyName) => stringObjectFields(secretValues.get(key) ?? ""),
       fileExists: (path) => fs.existsSync(path),
     });
   } catch (e) {

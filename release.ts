@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
 import { awaitRollout, type RolloutResult } from "./components/rollout";
-import { restrictedNamespace, Workload } from "./components/workload";
+import { appSecret, restrictedNamespace, Workload } from "./components/workload";
 import type { Settings } from "./settings/settings";
 
 export interface ReleaseOutputs {
@@ -47,7 +47,7 @@ export function release(s: Settings): ReleaseOutputs {
   const cluster = s.gitops?.renderOnly
     ? new k8s.Provider("cluster", { renderYamlToDirectory: `${s.gitops.repoPath}-argocd`, kubeconfig: "" })
     : new k8s.Provider("cluster", { kubeconfig: s.cluster.kubeconfig, context: s.cluster.context });
-  // The render provider writes Secrets in plaintext: the workload must never contain one.
+  // The render provider writes Secrets in plaintext: the workload must never contain one (see appSecret).
   const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath, kubeconfig: "" }) : undefined;
 
   const imageRef =
@@ -71,6 +71,21 @@ export function release(s: Settings): ReleaseOutputs {
     { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
   );
 
+  // Applied to the cluster in both modes, never rendered: a Secret in deploy/ would put its values in git.
+  const secret = s.appSecrets
+    ? appSecret(
+        `${s.appName}-secret-env`,
+        {
+          name: `${s.appName}-env`,
+          namespace: namespace.metadata.name,
+          appName: s.appName,
+          instance: pulumi.getStack(),
+          data: s.appSecrets.values,
+        },
+        { provider: cluster },
+      )
+    : undefined;
+
   const workload = new Workload(
     s.appName,
     {
@@ -88,6 +103,7 @@ export function release(s: Settings): ReleaseOutputs {
       probes: s.workload.probes,
       resources: s.workload.resources,
       shutdown: s.workload.shutdown,
+      ...(secret && s.appSecrets ? { secretEnv: { secretName: secret.metadata.name, names: s.appSecrets.names } } : {}),
     },
     // Switching a direct stack to gitops replaces these objects with rendered files. Retained, the live ones
     // are only dropped from the state, still serving, and Argo CD adopts them; without it Pulumi would delete

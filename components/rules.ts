@@ -63,6 +63,17 @@ export function dnsLabel(maxLength = 63): Check<string> {
         };
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A name the app can read as an environment variable, and a Secret key too (a subset of both grammars). */
+export const envName: Check<string> = (v) =>
+  ENV_NAME.test(v) && v.length <= 253
+    ? undefined
+    : {
+        allowed: "an environment variable name: letters, digits and '_', not starting with a digit",
+        fix: "rename it, e.g. API_TOKEN",
+      };
+
 export const httpPath: Check<string> = (v) =>
   v.startsWith("/") && !/\s/.test(v)
     ? undefined

@@ -60,6 +60,13 @@ export const CONFIG_KEYS = {
     default: "",
     description: "Password or token for registryUsername. Secret: set it with --secret.",
   },
+  appSecrets: {
+    type: "string",
+    secret: true,
+    default: "",
+    description:
+      "Environment variables the service reads from a Kubernetes Secret, as a JSON object of NAME: value. Secret: set each with `pulumi config set --secret --path tagship:appSecrets.NAME`.",
+  },
 
   // The rollout.
   replicas: { type: "integer", default: D.replicas, description: "Number of pods." },

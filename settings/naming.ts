@@ -16,6 +16,7 @@ const PROBE_KEYS: Record<string, string> = {
   "probes.liveness.timeoutSeconds": "probeTimeoutSeconds",
   "probes.startup.timeoutSeconds": "probeTimeoutSeconds",
   image: "imageRef",
+  "secretEnv.names": "appSecrets",
   version: "imageTag",
 };
 

@@ -19,7 +19,25 @@ export interface ConfigSource {
   readonly secrets: ReadonlyMap<string, { readonly encrypted: boolean }>;
   /** The Output of a secret key's value. */
   readonly secret: (key: ConfigKeyName) => pulumi.Output<string>;
+  /**
+   * The field names of a secret key whose value is a JSON object of strings; undefined when it is not one.
+   * The only fact about a secret's value that parsing needs, and it holds no value.
+   */
+  readonly secretFields: (key: ConfigKeyName) => readonly string[] | undefined;
   readonly fileExists: (path: string) => boolean;
+}
+
+/** The field names of a JSON object whose values are all strings; undefined for any other text. Never echoes the text. */
+export function stringObjectFields(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  const entries = Object.entries(parsed);
+  return entries.every(([, v]) => typeof v === "string") ? entries.map(([k]) => k) : undefined;
 }
 
 /**
@@ -177,6 +195,24 @@ export function parseSettings(src: ConfigSource): Settings {
     };
   }
 
+  let appSecrets: Settings["appSecrets"];
+  const appSecretsSet = src.secrets.get("appSecrets");
+  if (appSecretsSet) {
+    const example = `pulumi config set --secret --path ${qualified("appSecrets")}.API_TOKEN`;
+    if (!appSecretsSet.encrypted) add("appSecrets", "(hidden)", "a value stored encrypted", `run \`${example}\` for each variable`);
+    const names = src.secretFields("appSecrets");
+    if (names === undefined) {
+      add(
+        "appSecrets",
+        "(hidden)",
+        'a JSON object of variable names to text values, e.g. {"API_TOKEN": "..."}',
+        `run \`pulumi config rm ${qualified("appSecrets")}\`, then \`${example}\` and enter the value at the prompt`,
+      );
+    } else if (names.length > 0) {
+      appSecrets = { names, values: src.secret("appSecrets").apply((v) => JSON.parse(v) as Record<string, string>) };
+    }
+  }
+
   const maxSurge = intOrPercent("maxSurge");
   const maxUnavailable = intOrPercent("maxUnavailable");
   const workload: Settings["workload"] = {
@@ -207,7 +243,13 @@ export function parseSettings(src: ConfigSource): Settings {
   };
   // Rules on values that failed to parse would only repeat the parse error.
   const parsed = (n: number | rules.IntOrPercent | undefined) => n !== undefined && !Number.isNaN(n);
-  const workloadArgs: WorkloadArgs = { namespace, image: "", version: tag, ...workload };
+  const workloadArgs: WorkloadArgs = {
+    namespace,
+    image: "",
+    version: tag,
+    ...workload,
+    ...(appSecrets ? { secretEnv: { secretName: "", names: appSecrets.names } } : {}),
+  };
   problems.push(
     ...workloadProblems(resolveWorkload(workloadArgs), configNaming).filter((p) => {
       const fields = Object.values(p.value && typeof p.value === "object" ? p.value : { v: p.value });
@@ -246,6 +288,14 @@ export function parseSettings(src: ConfigSource): Settings {
     const argocdNamespace = text("argocdNamespace");
     check("argocdNamespace", argocdNamespace, rules.dnsLabel(63));
     gitops = { repoUrl, repoPath, repoRevision, argocdNamespace, renderOnly };
+    if (renderOnly && appSecrets) {
+      add(
+        "appSecrets",
+        "(hidden)",
+        "no secrets with renderOnly: with no cluster to apply it to, the Secret would be written to files in plaintext",
+        `run \`pulumi config rm ${qualified("renderOnly")}\` so that the stack applies the Secret, or \`pulumi config rm ${qualified("appSecrets")}\``,
+      );
+    }
   } else if (renderOnly) {
     add(
       "renderOnly",
@@ -277,6 +327,7 @@ export function parseSettings(src: ConfigSource): Settings {
     workload,
     ...(gitops ? { gitops } : {}),
     cluster: { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) },
+    ...(appSecrets ? { appSecrets } : {}),
   };
 
   function intOrPercent(key: "maxSurge" | "maxUnavailable"): rules.IntOrPercent | undefined {

@@ -51,4 +51,6 @@ export interface Settings {
   /** Present in gitops mode. */
   readonly gitops?: GitopsSettings;
   readonly cluster: { readonly kubeconfig?: string; readonly context?: string };
+  /** The app's secret environment variables: their names, and the values as a Pulumi secret. Absent when none are set. */
+  readonly appSecrets?: { readonly names: readonly string[]; readonly values: pulumi.Output<Record<string, string>> };
 }

@@ -103,6 +103,19 @@ export interface WorkloadArgs {
   readonly probes: ProbesArgs;
   readonly resources?: ResourcesArgs;
   readonly shutdown?: ShutdownArgs;
+  /**
+   * Environment variables read from a Secret in the namespace (see appSecret), one per name, each from the
+   * Secret's key of that name. Only the Secret's name reaches the workload's manifests, never a value, so
+   * they can be rendered to git. @default none
+   */
+  readonly secretEnv?: SecretEnvArgs;
+}
+
+export interface SecretEnvArgs {
+  /** Name of the Secret, in the workload's namespace. */
+  readonly secretName: pulumi.Input<string>;
+  /** The variables: names the container does not set itself (HOST, PORT, APP_VERSION, POD_NAME, DRAIN_TIMEOUT_MS). */
+  readonly names: readonly string[];
 }
 
 /** The defaults of WorkloadArgs, applied in one place. */

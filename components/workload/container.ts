@@ -24,14 +24,20 @@ export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecur
   return { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
 }
 
+/** The variables the container sets itself; a Secret's variables must not shadow them. */
+export const CONTAINER_ENV = ["HOST", "PORT", "APP_VERSION", "POD_NAME", "DRAIN_TIMEOUT_MS"] as const;
+
 export interface ContainerInputs {
   readonly name: string;
   readonly image: pulumi.Input<string>;
   readonly version: pulumi.Input<string>;
+  /** The Secret that holds the variables named in ResolvedWorkload.secretEnvNames. */
+  readonly secretName?: pulumi.Input<string>;
 }
 
 /** The application container: ports, env the app reads, probes, resources, preStop pause and security. */
 export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types.input.core.v1.Container {
+  const secretName = c.secretName;
   return {
     name: c.name,
     image: c.image,
@@ -46,6 +52,10 @@ export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types
       { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
       // The app drains after SIGTERM; leave it the grace period minus the preStop pause, less a margin.
       { name: "DRAIN_TIMEOUT_MS", value: String(Math.max(1, w.terminationGracePeriodSeconds - w.preStopSeconds - 1) * 1000) },
+      // By reference: the manifest names the Secret and its keys, never a value.
+      ...(secretName === undefined
+        ? []
+        : w.secretEnvNames.map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key: name } } }))),
     ],
     readinessProbe: httpProbe(w.readiness, PORT_NAME),
     livenessProbe: w.liveness && httpProbe(w.liveness, PORT_NAME),

@@ -3,4 +3,5 @@ export { resolveWorkload, type ResolvedWorkload } from "./resolve";
 export { workloadProblems } from "./validate";
 export { RESTRICTED_NAMESPACE_LABELS } from "./labels";
 export { restrictedNamespace, type RestrictedNamespaceArgs } from "./namespace";
+export { appSecret, type AppSecretArgs } from "./secret";
 export { Workload } from "./workload";

@@ -30,6 +30,8 @@ export interface ResolvedWorkload {
   readonly memoryLimit: string;
   readonly preStopSeconds: number;
   readonly terminationGracePeriodSeconds: number;
+  /** Names of the variables read from the Secret; empty without one. */
+  readonly secretEnvNames: readonly string[];
 }
 
 function probe(p: HttpProbeArgs): ResolvedProbe {
@@ -67,5 +69,6 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     memoryLimit: res.memoryLimit ?? D.memoryLimit,
     preStopSeconds: s.preStopSeconds ?? D.preStopSeconds,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
+    secretEnvNames: args.secretEnv?.names ?? [],
   };
 }

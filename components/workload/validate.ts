@@ -1,6 +1,7 @@
 import type { Naming } from "../naming";
 import * as rules from "../rules";
 import type { Check, Problem } from "../validation";
+import { CONTAINER_ENV } from "./container";
 import type { ResolvedProbe, ResolvedWorkload } from "./resolve";
 
 /**
@@ -89,6 +90,17 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       "preStopSeconds shorter than terminationGracePeriodSeconds, leaving the app time to drain after SIGTERM",
       `shorten preStopSeconds or raise terminationGracePeriodSeconds above ${w.preStopSeconds + 10}`,
     );
+  }
+  for (const name of w.secretEnvNames) {
+    check(`secretEnv.names`, name, rules.envName);
+    if ((CONTAINER_ENV as readonly string[]).includes(name)) {
+      fail(
+        ["secretEnv.names"],
+        name,
+        `a name other than ${CONTAINER_ENV.join(", ")}: the container sets these itself`,
+        "rename the variable",
+      );
+    }
   }
   return problems;
 

@@ -79,7 +79,7 @@ export class Workload extends pulumi.ComponentResource {
               enableServiceLinks: false,
               terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
               securityContext: restrictedPodSecurityContext(),
-              containers: [appContainer({ name, image, version }, w)],
+              containers: [appContainer({ name, image, version, secretName: args.secretEnv?.secretName }, w)],
             },
           },
         },

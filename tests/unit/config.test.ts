@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../../components/validation";
-import { parseSettings, type ConfigSource } from "../../settings/parse";
+import { parseSettings, stringObjectFields, type ConfigSource } from "../../settings/parse";
 import { stackConfig } from "./stack-config";
 
 /** A ConfigSource from `tagship:`-qualified values, as config.ts builds it from the engine's config. */
@@ -18,6 +18,7 @@ function source(
     values: plain,
     secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
     secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
+    secretFields: (key) => stringObjectFields(secrets[key]?.value ?? ""),
     fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
   };
 }
@@ -411,6 +412,51 @@ describe("stack config", () => {
     assert.match(message, /tagship:repoUrl = "\(secret\)": allowed a plain value: this key is not secret/);
     assert.match(message, /without --secret/);
     assert.doesNotMatch(message, /token@git/);
+  });
+
+  it("reads appSecrets as variable names and a secret Output of their values", async () => {
+    const s = parseSettings(
+      source("dev", dev(), { appSecrets: { value: '{"API_TOKEN":"t0k","DB_URL":"postgres://x"}', encrypted: true } }),
+    );
+    assert.deepEqual(s.appSecrets?.names, ["API_TOKEN", "DB_URL"]);
+    assert.ok(s.appSecrets);
+    assert.equal(await (s.appSecrets.values as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    assert.equal(parseSettings(source("dev", dev(), { appSecrets: { value: "{}", encrypted: true } })).appSecrets, undefined);
+  });
+
+  for (const [what, value, encrypted, expected] of [
+    ["text that is not JSON", "s3cr3t-not-json", true, /tagship:appSecrets = "\(hidden\)": allowed a JSON object of variable names/],
+    ["a JSON array", '["s3cr3t-in-array"]', true, /allowed a JSON object of variable names to text values/],
+    ["a number value", '{"PORT_SECRET": 12345678}', true, /allowed a JSON object of variable names to text values/],
+    [
+      "a value stored in plaintext",
+      '{"API_TOKEN":"s3cr3t-plain"}',
+      false,
+      /tagship:appSecrets = "\(hidden\)": allowed a value stored encrypted/,
+    ],
+    [
+      "a name that is no variable name",
+      '{"api-token":"s3cr3t-v"}',
+      true,
+      /tagship:appSecrets = "api-token": allowed an environment variable name/,
+    ],
+    ["a name the container sets itself", '{"PORT":"s3cr3t-v"}', true, /tagship:appSecrets = "PORT": allowed a name other than HOST, PORT/],
+  ] as const) {
+    it(`refuses appSecrets with ${what}, never printing a value`, () => {
+      const message = problemsOf(source("dev", dev(), { appSecrets: { value, encrypted } }));
+      assert.match(message, expected);
+      assert.doesNotMatch(message, /s3cr3t|12345678/);
+    });
+  }
+
+  it("refuses appSecrets in a renderOnly stack, where the Secret could only be written to files", () => {
+    const message = problemsOf(
+      source("ci", dev({ "tagship:deliveryMode": "gitops", "tagship:repoUrl": "file:///srv/git/t.git", "tagship:renderOnly": "true" }), {
+        appSecrets: { value: '{"API_TOKEN":"s3cr3t"}', encrypted: true },
+      }),
+    );
+    assert.match(message, /tagship:appSecrets = "\(hidden\)": allowed no secrets with renderOnly/);
+    assert.doesNotMatch(message, /s3cr3t/);
   });
 
   it("passes registry credentials on as a secret Output", async () => {

@@ -11,6 +11,8 @@ describe("index.ts with bad config", () => {
     await useMocks("dev");
     pulumi.runtime.setAllConfig({
       ...stackConfig("dev"),
+      // The dev stack's kubeconfig exists only while the lab is up; unit tests need no lab.
+      "tagship:kubeconfig": "",
       "tagship:replicas": "0",
       "tagship:imageTag": "not a tag",
       "tagship:replcas": "2",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { release } from "../../release";
-import { parseSettings } from "../../settings/parse";
+import { parseSettings, stringObjectFields } from "../../settings/parse";
 import { findAll, recorded, settle, useMocks, valueOf, type Recorded } from "./harness";
 import { stackConfig } from "./stack-config";
 
@@ -10,15 +10,23 @@ const PROVIDER = "pulumi:providers:kubernetes";
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:policy/v1:PodDisruptionBudget"];
 const ARGO_TYPES = ["kubernetes:argoproj.io/v1alpha1:Application", "kubernetes:argoproj.io/v1alpha1:AppProject"];
 
-function settingsFor(stack: string, values: Record<string, string>) {
+/** Settings as config.ts reads them; `secrets` are keys stored encrypted, with their plaintext. */
+function settingsFor(stack: string, values: Record<string, string>, secrets: Record<string, string> = {}) {
   const plain = new Map(Object.entries(values).map(([k, v]) => [k.replace(/^tagship:/, ""), v]));
-  return parseSettings({ stack, values: plain, secrets: new Map(), secret: () => pulumi.secret(""), fileExists: () => true });
+  return parseSettings({
+    stack,
+    values: plain,
+    secrets: new Map(Object.keys(secrets).map((k) => [k, { encrypted: true }])),
+    secret: (key) => pulumi.secret(secrets[key] ?? ""),
+    secretFields: (key) => stringObjectFields(secrets[key] ?? ""),
+    fileExists: () => true,
+  });
 }
 
 /** Runs the program for a stack and returns everything it registered. */
-async function run(stack: string, values: Record<string, string>): Promise<Recorded[]> {
+async function run(stack: string, values: Record<string, string>, secrets: Record<string, string> = {}): Promise<Recorded[]> {
   await useMocks(stack);
-  const out = release(settingsFor(stack, values));
+  const out = release(settingsFor(stack, values, secrets));
   await valueOf(out.deploymentName);
   if (out.applicationName) await valueOf(out.applicationName);
   await settle();
@@ -68,6 +76,34 @@ describe("release", () => {
     assert.equal(app?.inputs.spec.destination.namespace, "hello-staging");
     // No Secret is ever rendered: the render provider would write it in plaintext.
     assert.equal(rs.filter((r) => r.type === "kubernetes:core/v1:Secret").length, 0);
+  });
+
+  it("app secrets: the Secret is applied to the cluster in gitops mode too, and the rendered Deployment names it without a value", async () => {
+    const token = "s3cr3t-token-value";
+    const rs = await run(
+      "staging",
+      { ...stackConfig("dev"), "tagship:deliveryMode": "gitops", "tagship:repoUrl": "file:///srv/git/tagship.git" },
+      { appSecrets: JSON.stringify({ API_TOKEN: token, DB_PASSWORD: "hunter2-db" }) },
+    );
+    const [secret, ...more] = rs.filter((r) => r.type === "kubernetes:core/v1:Secret");
+    assert.equal(more.length, 0);
+    assert.ok(secret);
+    assert.equal(providerName(secret), "cluster", "applied, never rendered");
+    assert.equal(secret.inputs.metadata.name, "hello-env");
+    assert.equal(secret.inputs.metadata.namespace, "hello-staging");
+    const deployment = rs.find((r) => r.type === WORKLOAD_TYPES[0]);
+    assert.equal(providerName(deployment!), "render");
+    const env = deployment?.inputs.spec.template.spec.containers[0].env as { name: string; valueFrom?: unknown }[];
+    assert.deepEqual(
+      env.filter((e) => ["API_TOKEN", "DB_PASSWORD"].includes(e.name)),
+      [
+        { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "hello-env", key: "API_TOKEN" } } },
+        { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "hello-env", key: "DB_PASSWORD" } } },
+      ],
+    );
+    // Nothing bound to the render provider (what goes to git) carries a value.
+    const rendered = JSON.stringify(rs.filter((r) => providerName(r) === "render").map((r) => r.inputs));
+    assert.ok(!rendered.includes(token) && !rendered.includes("hunter2-db"));
   });
 
   it("gitops renderOnly: the Application and AppProject are rendered too, and nothing reaches a cluster", async () => {
