@@ -10,7 +10,9 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./command";
+
+const USAGE = "node --import tsx scripts/cli/affected.ts --base <git ref> [--exclude <stack,...>] [--cwd <dir>]";
 
 /** Files that change no stack's deployment. */
 const INERT = [/^README\.md$/, /^tests\//, /^\.github\//, /^\.ci\//, /\.md$/, /^scripts\/bench-/];
@@ -29,7 +31,7 @@ export function affectedStacks(changed: readonly string[], stacks: readonly stri
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine(USAGE, {
     options: { base: { type: "string" }, exclude: { type: "string", default: "" }, cwd: { type: "string" } },
   });
   const excluded = values.exclude.split(",").filter(Boolean);

@@ -1,11 +1,21 @@
 /** What every command in scripts/cli shares: the project directory, failing with a message, stack names. */
 import * as path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { stackNames } from "./pulumi";
 
 /** Prints `error: <message>` and exits 1. */
 export function fail(message: string): never {
   console.error(`error: ${message}`);
   process.exit(1);
+}
+
+/** The command line, parsed; an unknown option or a missing value ends the command with its usage. */
+export function parseCommandLine<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    fail(`${(e as Error).message}\nusage: ${usage}`);
+  }
 }
 
 /** The project directory: --cwd if given, else the checkout this script is in. */

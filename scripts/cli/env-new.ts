@@ -10,12 +10,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { projectDir } from "./command";
+import { parseCommandLine, projectDir } from "./command";
 import { CONFIG_KEYS } from "../../settings/keys";
 import { pulumi, stackNames } from "./pulumi";
 
-const { values, positionals } = parseArgs({
+const USAGE = "npm run env:new -- <stack> [--from <stack>] [--replicas <n>] [--mode direct|gitops] [--cwd <dir>]";
+const { values, positionals } = parseCommandLine(USAGE, {
   options: {
     from: { type: "string", default: "dev" },
     replicas: { type: "string", default: "2" },

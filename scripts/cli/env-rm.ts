@@ -7,12 +7,12 @@
  *
  * Usage: node --import tsx scripts/cli/env-rm.ts <stack> [--yes] [--cwd <dir>]
  */
-import { parseArgs } from "node:util";
 import { retireManifests } from "./gitops";
-import { fail, projectDir, requireStacks, run } from "./command";
+import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
 import { pulumi, stackOutputs } from "./pulumi";
 
-const { values, positionals } = parseArgs({
+const USAGE = "npm run env:rm -- <stack> [--yes] [--cwd <dir>]";
+const { values, positionals } = parseCommandLine(USAGE, {
   options: { yes: { type: "boolean", default: false }, cwd: { type: "string" } },
   allowPositionals: true,
 });

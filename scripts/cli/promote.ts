@@ -6,13 +6,13 @@
  *
  * Usage: node --import tsx scripts/cli/promote.ts <from> <to> [--cwd <dir>] [--timeout <s>]
  */
-import { parseArgs } from "node:util";
 import { liveDeployment, unhealthyAt } from "./deployment";
-import { fail, projectDir, requireStacks, run } from "./command";
+import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
 import { stackOutputs } from "./pulumi";
 import { releaseDigest } from "./release";
 
-const { values, positionals } = parseArgs({
+const USAGE = "npm run promote -- <from> <to> [--cwd <dir>] [--timeout <s>]";
+const { values, positionals } = parseCommandLine(USAGE, {
   options: { cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
   allowPositionals: true,
 });

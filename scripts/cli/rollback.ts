@@ -6,14 +6,14 @@
  *
  * Usage: node --import tsx scripts/cli/rollback.ts <stack> [--to <imageRef>] [--cwd <dir>] [--timeout <s>]
  */
-import { parseArgs } from "node:util";
 import { liveDeployment, runs } from "./deployment";
 import { goodReleases } from "./history";
-import { fail, projectDir, requireStacks, run } from "./command";
+import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
 import { stackOutputs } from "./pulumi";
 import { releaseDigest } from "./release";
 
-const { values, positionals } = parseArgs({
+const USAGE = "npm run rollback -- <stack> [--to <imageRef>] [--cwd <dir>] [--timeout <s>]";
+const { values, positionals } = parseCommandLine(USAGE, {
   options: { to: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
   allowPositionals: true,
 });

@@ -9,14 +9,14 @@
  *
  * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]
  */
-import { parseArgs } from "node:util";
-import { fail, projectDir } from "./command";
+import { fail, parseCommandLine, projectDir, requireStacks } from "./command";
 import { liveDeployment, runs } from "./deployment";
 import { goodReleases } from "./history";
 import { stackOutputs } from "./pulumi";
 import { releaseDigest, releaseStack } from "./release";
 
-const { values, positionals } = parseArgs({
+const USAGE = "npm run ship -- --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]";
+const { values, positionals } = parseCommandLine(USAGE, {
   options: {
     stack: { type: "string" },
     cwd: { type: "string" },
@@ -29,6 +29,7 @@ const stackName = values.stack ?? fail("--stack <name> is required: the stack to
 const cwd = projectDir(values.cwd);
 const timeoutSeconds = Number(values.timeout);
 if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
+requireStacks(cwd, [["--stack", stackName]]);
 const options = { stackName, cwd, timeoutSeconds, upArgs: positionals };
 
 async function rollBack(failure: Error): Promise<never> {
