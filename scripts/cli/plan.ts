@@ -6,12 +6,12 @@
  * Usage: node --import tsx scripts/cli/plan.ts [--cwd <project dir>] <stack>[=<preview.json>] ...
  */
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
-import { fail, projectDir } from "./command";
-import { pulumi as runPulumi } from "./pulumi";
+import { fail, parseCommandLine, projectDir } from "./command";
+import { policyPackArgs, pulumi as runPulumi } from "./pulumi";
 import { rolloutPlan, type PreviewJson, type StateResource } from "./rollout-plan";
 
-const { values, positionals } = parseArgs({ options: { cwd: { type: "string" } }, allowPositionals: true });
+const USAGE = "npm run plan -- [--cwd <project dir>] <stack>[=<preview.json>] ...";
+const { values, positionals } = parseCommandLine(USAGE, { options: { cwd: { type: "string" } }, allowPositionals: true });
 const cwd = projectDir(values.cwd);
 if (positionals.length === 0) fail("name at least one stack, e.g. `plan dev` or `plan dev=preview-dev.json`");
 
@@ -26,7 +26,7 @@ function pulumi(stack: string, args: string[]): string {
 function preview(stack: string, file: string | undefined): PreviewJson {
   let text: string;
   if (file === undefined) {
-    text = pulumi(stack, ["preview", "--json"]);
+    text = pulumi(stack, ["preview", "--json", ...policyPackArgs(cwd)]);
   } else {
     try {
       text = fs.readFileSync(file === "-" ? 0 : file, "utf8");

@@ -1,5 +1,6 @@
 /** The Pulumi CLI as the commands use it: one stack, non-interactive, output captured. */
 import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import type { StackOutputs } from "./gitops";
 
 /** Runs `pulumi <args> --stack <stack>` in `cwd` and returns its standard output; throws with its last lines. */
@@ -16,6 +17,11 @@ export function pulumi(cwd: string, stack: string, args: readonly string[]): str
     const tail = (err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n");
     throw new Error(`pulumi ${args.slice(0, 2).join(" ")} --stack ${stack} failed: ${tail}`);
   }
+}
+
+/** The flags that make the engine run the project's policy pack (policy/) beside a preview or an update. */
+export function policyPackArgs(cwd: string): string[] {
+  return ["--policy-pack", path.join(cwd, "policy")];
 }
 
 /** The stack's outputs; none for a stack that has never been updated (or does not exist). */

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { pushAndWait, retireManifests, type StackOutputs } from "./gitops";
 import { recordGoodRelease } from "./history";
-import { pulumi, stackOutputs } from "./pulumi";
+import { policyPackArgs, pulumi, stackOutputs } from "./pulumi";
 import { recordRollout, timelineSvg, writeTimeline } from "./timeline";
 
 export interface ReleaseOptions {
@@ -46,7 +46,7 @@ export async function releaseStack(o: ReleaseOptions): Promise<StackOutputs> {
 
 async function upAndWait(o: ReleaseOptions, before: StackOutputs): Promise<StackOutputs> {
   // Asynchronously: the rollout's watch (timeline.ts) runs on this event loop meanwhile.
-  const up = spawn("pulumi", ["up", "--stack", o.stackName, "--yes", "--non-interactive", ...(o.upArgs ?? [])], {
+  const up = spawn("pulumi", ["up", "--stack", o.stackName, "--yes", "--non-interactive", ...policyPackArgs(o.cwd), ...(o.upArgs ?? [])], {
     cwd: o.cwd,
     stdio: "inherit",
   });

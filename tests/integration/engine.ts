@@ -20,6 +20,7 @@ const PROGRAM_FILES = [
   "settings",
   "components",
   "app",
+  "policy",
 ];
 
 /** The pinned CLI version, from scripts/toolchain/versions.sh. */

@@ -26,12 +26,15 @@ const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
 const pinnedPulumi = () => /^PULUMI_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8"))?.[1];
 
 describe("GitHub workflows", () => {
-  it("preview: on pull requests, Pulumi's preview with its PR comment, then the rollout plan as a comment", () => {
+  it("preview: on pull requests, Pulumi's preview with its PR comment and the policy pack, then the rollout plan as a comment", () => {
     const w = workflow("preview.yml");
     assert.deepEqual(w.on.pull_request?.branches, ["main"]);
     const preview = steps(w).find((s) => s.uses?.startsWith("pulumi/actions@"));
     assert.equal(preview?.with?.command, "preview");
     assert.equal(preview?.with?.["comment-on-pr"], true);
+    // The policy pack runs beside the preview, from the directory that holds it.
+    assert.equal(preview?.with?.policyPacks, "policy");
+    assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
     const planAt = steps(w).findIndex((s) => s.run?.includes("scripts/cli/plan.ts"));
     const commentAt = steps(w).findIndex((s) => s.run?.includes("gh pr comment") && s.run.includes("--body-file plan.md"));
     assert.ok(planAt > steps(w).indexOf(preview) && commentAt > planAt, "preview, then the plan, then its comment");

@@ -1,0 +1,23 @@
+/** What the policies know about a stack: its name, from a resource's URN, and whether its config marks it production. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+
+/** The project the pack sits in: its stack files say which stacks are production. */
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** The stack of a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */
+export function stackOf(urn: string): string {
+  return urn.split("::")[0]?.split(":")[2] ?? "";
+}
+
+/**
+ * Whether Pulumi.<stack>.yaml sets tagship:production true. The policy reads the stack's declared config
+ * rather than anything the program wrote, so that a program which ignored the flag is still caught.
+ */
+export function isProductionStack(stack: string, projectDir = PROJECT_DIR): boolean {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return false;
+  const config = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  return String(config["tagship:production"]) === "true";
+}
