@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { newStack, runCommand, sandbox, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG, pollUntil } from "./kube";
+import { Kube, kubectl, LAB_KUBECONFIG, pollUntil } from "./kube";
 
 const STACK = "it-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -20,7 +20,6 @@ describe("gitops mode on the lab's Argo CD", () => {
   let stack: Stack;
   let kube: Kube;
   let remote = "";
-  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
 
   before(async () => {
     kube = new Kube();

@@ -2,11 +2,10 @@
 // the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
 // returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
-import { isServing, Kube, LAB, LAB_KUBECONFIG, LAB_STACK, pollUntil, type Pod } from "./kube";
+import { clearNamespace, dropNamespace, isServing, Kube, kubectl, LAB_STACK, type Pod, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-gitops-release";
@@ -19,10 +18,8 @@ describe("gitops release on the lab's Argo CD", () => {
   let kube: Kube;
   let remote = "";
   let git: Awaited<ReturnType<typeof gitSandbox>>["git"];
-  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
 
-  const serviceUrl = async () =>
-    `http://${(await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!.spec.clusterIP}/version`;
+  const serviceUrl = () => kube.versionUrl(NAMESPACE);
   const deployment = async () =>
     (await kube.get<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>(
       `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
@@ -37,7 +34,7 @@ describe("gitops release on the lab's Argo CD", () => {
   before(async () => {
     kube = new Kube();
     // A namespace left by an earlier run would hand this stack its old Deployment.
-    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=240s");
+    await clearNamespace(NAMESPACE);
     ({ box, remote, git } = await gitSandbox());
     stack = await newStack(box, STACK, {
       ...LAB_STACK,
@@ -50,7 +47,7 @@ describe("gitops release on the lab's Argo CD", () => {
   after(async () => {
     await stack?.destroy().catch(() => undefined);
     // In case destroy failed: the namespace holds everything Argo CD applied.
-    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false");
+    await dropNamespace(NAMESPACE);
     box?.cleanup();
   });
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ROOT } from "./engine";
+import { ROOT, runCommand } from "./engine";
 
 export const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
 export const LAB_KUBECONFIG = path.join(LAB, "kubeconfig");
@@ -17,6 +17,21 @@ export const LAB_STACK = {
   baseImage: "127.0.0.1:5000/tagship/node-base:22",
   kubeconfig: LAB_KUBECONFIG,
 } as const;
+
+/** kubectl against the lab's cluster; never throws on a non-zero exit. */
+export function kubectl(...args: string[]) {
+  return runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
+}
+
+/** Deletes a namespace an earlier run may have left, and waits until it is gone: a stack then starts clean. */
+export function clearNamespace(namespace: string) {
+  return kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=true", "--timeout=240s");
+}
+
+/** Deletes a namespace without waiting: the clean-up after a test, in case its stack's destroy failed. */
+export function dropNamespace(namespace: string) {
+  return kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=false");
+}
 
 interface Kubeconfig {
   "current-context": string;
@@ -66,6 +81,13 @@ export class Kube {
       req.on("error", reject);
       req.end();
     });
+  }
+
+  /** The URL of a Service's `/version`, at its cluster IP (reachable from the lab's host). */
+  async versionUrl(namespace: string, service = "hello"): Promise<string> {
+    const svc = await this.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${namespace}/services/${service}`);
+    if (!svc) throw new Error(`no Service ${namespace}/${service}`);
+    return `http://${svc.spec.clusterIP}/version`;
   }
 
   /**

@@ -2,11 +2,10 @@
 // after `pulumi config set deliveryMode ...`: the running Deployment is handed from Pulumi to Argo CD and
 // back without being deleted or rolled, with no failed request and never fewer than `replicas` pods ready.
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG, LAB_STACK } from "./kube";
+import { clearNamespace, dropNamespace, Kube, LAB_STACK } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-switch";
@@ -29,9 +28,7 @@ describe("switching a stack between direct and gitops mode", () => {
   /** The Deployment and the ReplicaSet with pods, as the first release left them. */
   let original = { uid: "", generation: 0, replicaSets: [] as string[] };
 
-  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
-  const url = async () =>
-    `http://${(await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!.spec.clusterIP}/version`;
+  const url = () => kube.versionUrl(NAMESPACE);
   /** The live Deployment's identity and the ReplicaSets that have pods: a rollout or a re-creation changes them. */
   async function live() {
     const d = (await kube.get<Deployment>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`))!;
@@ -62,7 +59,7 @@ describe("switching a stack between direct and gitops mode", () => {
 
   before(async () => {
     kube = new Kube();
-    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=240s");
+    await clearNamespace(NAMESPACE);
     ({ box, remote } = await gitSandbox());
     stack = await newStack(box, STACK, {
       imageTag: "1.0.0",
@@ -75,7 +72,7 @@ describe("switching a stack between direct and gitops mode", () => {
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);
-    await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false");
+    await dropNamespace(NAMESPACE);
     box?.cleanup();
   });
 

@@ -3,11 +3,10 @@
 // good release, and `ship --rollback-on-failure` does it by itself when a release does not go live.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, newStack, runCommand, sandbox, ship, type Sandbox } from "./engine";
-import { Kube, LAB, LAB_KUBECONFIG, LAB_STACK, pollUntil } from "./kube";
+import { cliCommand, newStack, sandbox, ship, type Sandbox } from "./engine";
+import { clearNamespace, Kube, kubectl, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const SRC = "it-src";
@@ -24,7 +23,6 @@ describe("promotion and rollback by digest", () => {
   let kube: Kube;
   const stacks: Record<string, Stack> = {};
   const command = (name: string, ...args: string[]) => cliCommand(box, name, args);
-  const kubectl = (...args: string[]) => runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });
   const deployment = async (stack: string) => (await kube.get<Deployment>(`/apis/apps/v1/namespaces/hello-${stack}/deployments/hello`))!;
   const running = async (stack: string) => {
     const d = await deployment(stack);
@@ -38,7 +36,7 @@ describe("promotion and rollback by digest", () => {
     kube = new Kube();
     box = sandbox();
     for (const name of [SRC, DST]) {
-      await kubectl("delete", "namespace", `hello-${name}`, "--ignore-not-found", "--wait=true", "--timeout=240s");
+      await clearNamespace(`hello-${name}`);
       stacks[name] = await newStack(box, name, {
         imageTag: "1.0.0",
         ...LAB_STACK,
