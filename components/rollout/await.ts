@@ -15,6 +15,11 @@ export interface AwaitRolloutArgs {
   readonly timeoutSeconds: number;
   /** Seconds between reads of the Deployment. @default 0.5 */
   readonly pollSeconds?: number;
+  /**
+   * Seconds the API server may stay unreachable (a restart, a network blip) before the wait gives up; the
+   * rollout goes on in the cluster meanwhile. @default 90
+   */
+  readonly unreachableSeconds?: number;
 }
 
 export interface RolloutResult {
@@ -51,10 +56,31 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
   const started = Date.now();
   const deadline = started + args.timeoutSeconds * 1000;
   let detail = "";
+  let unreachableSince: number | undefined;
   for (;;) {
-    const d = await apps.readNamespacedDeployment({ name, namespace }).catch((e: unknown) => {
-      throw new Error(`${id}: reading its rollout status failed: ${e instanceof Error ? e.message : String(e)}`);
-    });
+    const read = await apps.readNamespacedDeployment({ name, namespace }).then(
+      (d) => ({ d }),
+      (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+    );
+    if ("error" in read) {
+      if (unreachableSince === undefined) {
+        unreachableSince = Date.now();
+        void pulumi.log.warn(
+          `rollout: cannot read ${id} (${read.error}); retrying for up to ${args.unreachableSeconds ?? 90} s`,
+          args.deployment,
+        );
+      }
+      const seconds = (Date.now() - unreachableSince) / 1000;
+      if (seconds > (args.unreachableSeconds ?? 90) || Date.now() > deadline) {
+        throw quickRunError(
+          `${id}: reading its rollout status failed for ${seconds.toFixed(0)} s: ${read.error}. The rollout goes on in the cluster; run \`pulumi up\` again to wait for it.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    unreachableSince = undefined;
+    const d = read.d;
     const verdict = rolloutVerdict(deploymentSnapshot(d));
     const revision = d.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "";
     if (verdict.state === "complete") {
