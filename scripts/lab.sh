@@ -4,6 +4,7 @@
 #   up      start what is not running (idempotent)
 #   down    stop everything and leave no process and no mount behind (the lab's data stays for the next up)
 #   status  one line per part; exit status 0 only when all of it is up
+#   stop|start|restart <part>   one part (registry, kube-apiserver, argocd-application-controller), for fault tests
 # Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (scripts/lab/cluster.sh), and Argo CD with Redis and a git remote (scripts/lab/argocd.sh). Servers are built from Go modules (scripts/lab/binaries.sh) or come from Debian.
@@ -76,9 +77,29 @@ lab_status() {
   return $ok
 }
 
+# One part stopped, or stopped and started again: what the fault tests do to a running lab.
+PARTS="registry kube-apiserver argocd-application-controller"
+known_part() { [[ " $PARTS " == *" ${1:-} "* ]] || die "usage: scripts/lab.sh stop|start|restart <part>, with a part among: $PARTS"; }
+lab_stop_part() {
+  known_part "$1"
+  stop "$1"
+  echo "    $1 stopped"
+}
+lab_start_part() { # starts it unless it runs
+  known_part "$1"
+  case "$1" in
+    registry) registry_up ;;
+    kube-apiserver) control_plane_up ;;
+    argocd-application-controller) argocd_up ;;
+  esac
+}
+
 case "${1:-}" in
   up) lab_up ;;
   down) lab_down ;;
   status) lab_status ;;
-  *) die "usage: scripts/lab.sh up|down|status" ;;
+  stop) lab_stop_part "${2:-}" ;;
+  start) lab_start_part "${2:-}" ;;
+  restart) lab_stop_part "${2:-}" && lab_start_part "$2" ;;
+  *) die "usage: scripts/lab.sh up|down|status, or stop|start|restart <part> ($PARTS)" ;;
 esac
