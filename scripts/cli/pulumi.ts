@@ -33,6 +33,16 @@ export function stackOutputs(cwd: string, stack: string): StackOutputs {
   }
 }
 
+/** The URL of the backend the CLI is logged in to, e.g. file:///home/me/state or https://api.pulumi.com. */
+export function backendUrl(cwd: string): string {
+  const text = execFileSync("pulumi", ["whoami", "--json", "--non-interactive"], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return (JSON.parse(text) as { url?: string }).url ?? "";
+}
+
 /** The names of the project's stacks. */
 export function stackNames(cwd: string): string[] {
   const text = execFileSync("pulumi", ["stack", "ls", "--json", "--non-interactive"], {
