@@ -5,50 +5,29 @@
  * live objects back into the state), then the release again (release.ts), so it ends only when live.
  *
  * `pulumi cancel` on a file backend deletes every lock of the stack, a live run's too; so this first refuses
- * while a process that holds a lock on this machine is still alive.
+ * while a process that holds a lock on this machine is still alive, and, without --force, while another
+ * machine holds one (whether its run still goes on cannot be seen from here).
  *
- * Usage: node --import tsx scripts/cli/recover.ts --stack <name> [--cwd <dir>] [--timeout <s>]
+ * Usage: node --import tsx scripts/cli/recover.ts --stack <name> [--force] [--cwd <dir>] [--timeout <s>]
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
+import { liveLocks, stackLocks } from "./locks";
 import { backendUrl, pulumi } from "./pulumi";
 import { releaseStack } from "./release";
 
-const USAGE = "npm run recover -- --stack <name> [--cwd <dir>] [--timeout <s>]";
+const USAGE = "npm run recover -- --stack <name> [--force] [--cwd <dir>] [--timeout <s>]";
 const { values } = parseCommandLine(USAGE, {
-  options: { stack: { type: "string" }, cwd: { type: "string" }, timeout: { type: "string", default: "600" } },
+  options: {
+    stack: { type: "string" },
+    force: { type: "boolean", default: false },
+    cwd: { type: "string" },
+    timeout: { type: "string", default: "600" },
+  },
 });
 const cwd = projectDir(values.cwd);
-
-/** A lock file of the diy backend: .pulumi/locks/organization/<project>/<stack>/<id>.json. */
-interface LockFile {
-  readonly pid: number;
-  readonly hostname: string;
-  readonly timestamp: string;
-}
-
-/** The locks a file backend holds on the stack; none for any other backend (Pulumi Cloud keeps its own). */
-function stackLocks(backendUrl: string, project: string, stack: string): (LockFile & { file: string })[] {
-  if (!backendUrl.startsWith("file://")) return [];
-  const dir = path.join(fileURLToPath(backendUrl), ".pulumi", "locks", "organization", project, stack);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => ({ file: path.join(dir, f), ...(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as LockFile) }));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 async function main() {
   const stack = values.stack ?? fail("--stack <name> is required: the stack whose release was interrupted");
@@ -58,10 +37,16 @@ async function main() {
   const backend = backendUrl(cwd);
   const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"))?.[1] ?? "";
   const locks = stackLocks(backend, project, stack);
-  const live = locks.filter((l) => l.hostname === os.hostname() && alive(l.pid));
-  if (live.length > 0) {
+  const live = liveLocks(locks);
+  const here = live.filter((l) => l.hostname === os.hostname());
+  if (here.length > 0) {
     fail(
-      `stack ${stack} is being updated by pid ${live.map((l) => l.pid).join(", ")} (since ${live[0]?.timestamp}): wait for it to end; recover only after a run that died`,
+      `stack ${stack} is being updated by pid ${here.map((l) => l.pid).join(", ")} (since ${here[0]?.timestamp}): wait for it to end; recover only after a run that died`,
+    );
+  }
+  if (live.length > 0 && !values.force) {
+    fail(
+      `stack ${stack} is locked by ${live.map((l) => `pid ${l.pid} on ${l.hostname} since ${l.timestamp}`).join(", ")}, which cannot be checked from here: once that run has surely ended, run again with --force`,
     );
   }
   console.log(`recover ${stack}: ${locks.length} stale lock(s) (${locks.map((l) => `pid ${l.pid}@${l.hostname}`).join(", ") || "none"})`);
