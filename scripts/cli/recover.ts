@@ -1,7 +1,8 @@
 /**
  * Recovery after a release whose `pulumi up` was killed (kill -9, a crashed CI runner, a closed laptop): the
  * cluster goes on with the rollout, but the stack keeps the dead run's lock and may hold pending operations.
- * This runs the documented way back, in order: `pulumi cancel` (drops the lock), `pulumi refresh` (reads the
+ * This runs the documented way back, in order: it ends what the dead run left running (its language host and
+ * program, orphans.ts), `pulumi cancel` (drops the lock), `pulumi refresh` (reads the
  * live objects back into the state), then the release again (release.ts), so it ends only when live.
  *
  * `pulumi cancel` on a file backend deletes every lock of the stack, a live run's too; so this first refuses
@@ -15,6 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
 import { liveLocks, stackLocks } from "./locks";
+import { stackPrograms } from "./orphans";
 import { backendUrl, pulumi } from "./pulumi";
 import { releaseStack } from "./release";
 
@@ -50,6 +52,17 @@ async function main() {
     );
   }
   console.log(`recover ${stack}: ${locks.length} stale lock(s) (${locks.map((l) => `pid ${l.pid}@${l.hostname}`).join(", ") || "none"})`);
+  // No live run holds the lock, so a program of this stack still running was left by the one that died.
+  const leftOver = stackPrograms(cwd, stack);
+  for (const p of leftOver) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
+  if (leftOver.length > 0)
+    console.log(`ended ${leftOver.length} processes left by the run that died (pid ${leftOver.map((p) => p.pid).join(", ")})`);
   console.log(`1/3 pulumi cancel: ${pulumi(cwd, stack, ["cancel", "--yes"]).trim()}`);
   const refreshed = pulumi(cwd, stack, ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
   console.log(`2/3 pulumi refresh: ${refreshed.trim().split("\n").slice(-3).join(" ").replace(/\s+/g, " ")}`);

@@ -14,6 +14,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, filesUnder, gitSandbox, newStack, projectScript, pulumiCli, ship, type Sandbox } from "./engine";
 import { clearNamespace, dropNamespace, Kube, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
+import { stackPrograms } from "../../scripts/cli/orphans";
 
 const STACK = "it-faults";
 const NAMESPACE = `hello-${STACK}`;
@@ -117,12 +118,6 @@ describe("faults during releases", () => {
       // What the killed run left: its lock, so the next update is refused and names the way out.
       const blocked = await pulumiCli(box, ["up", "--yes", "--stack", STACK]);
       assert.match(blocked.output, /currently locked[\s\S]*pulumi cancel/);
-      // What the killed CLI had started (language host, providers) goes with its process group.
-      try {
-        process.kill(-up.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
       // The documented way back: pulumi cancel, pulumi refresh, the release again (npm run recover).
       const recovered = await cliCommand(box, "recover", ["--stack", STACK]);
       assert.equal(recovered.code, 0, recovered.output);
@@ -130,7 +125,11 @@ describe("faults during releases", () => {
         recovered.output,
         /1 stale lock\(s\)[\s\S]*1\/3 pulumi cancel[\s\S]*2\/3 pulumi refresh[\s\S]*3\/3 the release again[\s\S]*recovered: it-faults runs 1\.0\.2/,
       );
-      steps.push(`npm run recover ${recovered.seconds.toFixed(1)} s`);
+      steps.push(
+        `npm run recover ${recovered.seconds.toFixed(1)} s (${/ended [0-9]+ processes/.exec(recovered.output)?.[0] ?? "no process left over"})`,
+      );
+      // Nothing of the killed run is left running: its language host and program were ended.
+      assert.deepEqual(stackPrograms(box.workDir, STACK), []);
     });
     assert.ifError(run.error);
     console.log(`kill -9 mid-rollout, then ${steps.join(", ")}: ${run.traffic.requests} requests, ${run.traffic.failures} failed`);
