@@ -143,7 +143,7 @@ describe("policy pack on the real engine", () => {
     // The inline program's project, with the pack's runner declared as the project's own Pulumi.yaml does.
     fs.writeFileSync(
       path.join(programDir, "Pulumi.yaml"),
-      `name: policy-bad\nruntime: nodejs\nplugins:\n  analyzers:\n    - name: policy-tagship\n      path: ${path.join(box.workDir, "policy", "bin")}\n`,
+      `name: policy-bad\nruntime: nodejs\nplugins:\n  analyzers:\n    - name: policy-tagship\n      path: ${path.join(box.workDir, "policy", "runtime")}\n`,
     );
     const stack = await LocalWorkspace.createStack(
       { stackName: STACK, projectName: "policy-bad", program },
