@@ -59,6 +59,9 @@ export async function clusterOf(cwd: string, stackName: string, outputs: StackOu
   return { client, kc, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
 }
 
+/** Seconds the API server may stay unreachable during the wait before the release is reported failed. */
+const UNREACHABLE_SECONDS = 90;
+
 const applicationRef = (name: string, namespace: string) => ({
   apiVersion: "argoproj.io/v1alpha1",
   kind: "Application",
@@ -100,8 +103,29 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
 
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
+  // An API server that cannot be reached (a restart) does not end the wait at once: Argo CD and the rollout go
+  // on meanwhile. Up to UNREACHABLE_SECONDS, as awaitRollout does in direct mode.
+  let unreachableSince: number | undefined;
   for (;;) {
-    const app = (await objects.read(ref)) as unknown as ArgoApplication;
+    const read = await objects.read(ref).then(
+      (a) => ({ app: a as unknown as ArgoApplication }),
+      (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+    );
+    if ("error" in read) {
+      if (unreachableSince === undefined) {
+        unreachableSince = Date.now();
+        step.log(`  ${elapsed()}: cannot read Application ${application} (${read.error}); retrying for up to ${UNREACHABLE_SECONDS} s`);
+      }
+      if (Date.now() - unreachableSince > UNREACHABLE_SECONDS * 1000 || Date.now() - started > timeoutSeconds * 1000) {
+        throw new Error(
+          `Application ${application}: reading it failed for ${((Date.now() - unreachableSince) / 1000).toFixed(0)} s: ${read.error}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    unreachableSince = undefined;
+    const app = read.app;
     const verdict = applicationVerdict(
       {
         syncStatus: app.status?.sync?.status,
@@ -128,7 +152,8 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
       );
     }
     if (verdict.state === "complete") {
-      const rollout = await deploymentVerdict();
+      // Unreadable for a moment (see above): judged at the next round.
+      const rollout = (await deploymentVerdict().catch(() => undefined)) ?? { state: "progressing" as const, detail: "reading it" };
       if (rollout.state === "complete") {
         step.log(
           `Application ${application} Synced at ${commit.slice(0, 12)} and Healthy, Deployment ${namespace}/${deployment} rolled out: release ${tag} live after ${elapsed()}`,
