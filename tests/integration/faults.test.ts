@@ -4,7 +4,8 @@
 // - `kill -9` of `pulumi up` in the middle of a rollout: `pulumi cancel`, `pulumi refresh`, then the release again;
 // - the registry down during a release: a clear error, the old version keeps serving; the release once it is back;
 // - kube-apiserver restarted in the middle of a rollout: the release completes, or fails clearly and a rerun completes;
-// - Argo CD's application controller restarted in the middle of a sync: the gitops release still ends correctly.
+// - Argo CD's application controller restarted in the middle of a sync: the gitops release still ends correctly;
+// - kube-apiserver restarted during a gitops release: the wait for Argo CD retries, and the release ends live.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -207,5 +208,24 @@ describe("faults during releases", () => {
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
     assert.equal(await served(), "1.0.5");
     assert.ok(fs.existsSync(path.join(box.workDir, "deploy", STACK)));
+  });
+
+  it("kube-apiserver restarted during a gitops release: the wait for Argo CD rides it out and the release ends live", async () => {
+    await stack.setConfig("tagship:imageTag", { value: "1.0.6" });
+    const run = await releaseUnderLoad(kube, NAMESPACE, url, async () => {
+      const shipping = cliCommand(box, "ship", ["--stack", STACK]);
+      await rolloutStarted("1.0.6");
+      const restart = await lab("restart", "kube-apiserver");
+      assert.equal(restart.code, 0, restart.output);
+      return shipping;
+    });
+    assert.ifError(run.error);
+    assert.equal(run.value?.code, 0, run.value?.output);
+    assert.match(run.value.output, /Synced at [0-9a-f]{12} and Healthy/);
+    console.log(
+      `kube-apiserver restarted during a gitops release: live after ${run.seconds.toFixed(1)} s${/cannot read Application/.test(run.value.output) ? " (the wait retried)" : ""}, ${run.traffic.requests} requests, ${run.traffic.failures} failed`,
+    );
+    assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
+    assert.equal(await served(), "1.0.6");
   });
 });
