@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { connect, deploymentSnapshot } from "./cluster";
+import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "./cluster";
 import { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
 import { rolloutVerdict } from "./status";
 
@@ -17,7 +17,7 @@ export interface AwaitRolloutArgs {
   readonly pollSeconds?: number;
   /**
    * Seconds the API server may stay unreachable (a restart, a network blip) before the wait gives up; the
-   * rollout goes on in the cluster meanwhile. @default 90
+   * rollout goes on in the cluster meanwhile. @default UNREACHABLE_SECONDS (90)
    */
   readonly unreachableSeconds?: number;
 }
@@ -56,31 +56,20 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
   const started = Date.now();
   const deadline = started + args.timeoutSeconds * 1000;
   let detail = "";
-  let unreachableSince: number | undefined;
   for (;;) {
-    const read = await apps.readNamespacedDeployment({ name, namespace }).then(
-      (d) => ({ d }),
-      (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
-    );
-    if ("error" in read) {
-      if (unreachableSince === undefined) {
-        unreachableSince = Date.now();
+    const d = await readRetrying(() => apps.readNamespacedDeployment({ name, namespace }), {
+      seconds: args.unreachableSeconds,
+      deadline,
+      onFirstFailure: (error) =>
         void pulumi.log.warn(
-          `rollout: cannot read ${id} (${read.error}); retrying for up to ${args.unreachableSeconds ?? 90} s`,
+          `rollout: cannot read ${id} (${error}); retrying for up to ${args.unreachableSeconds ?? UNREACHABLE_SECONDS} s`,
           args.deployment,
-        );
-      }
-      const seconds = (Date.now() - unreachableSince) / 1000;
-      if (seconds > (args.unreachableSeconds ?? 90) || Date.now() > deadline) {
-        throw quickRunError(
-          `${id}: reading its rollout status failed for ${seconds.toFixed(0)} s: ${read.error}. The rollout goes on in the cluster; run \`pulumi up\` again to wait for it.`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    unreachableSince = undefined;
-    const d = read.d;
+        ),
+      giveUp: (error, seconds) =>
+        quickRunError(
+          `${id}: reading its rollout status failed for ${seconds.toFixed(0)} s: ${error}. The rollout goes on in the cluster; run \`pulumi up\` again to wait for it.`,
+        ),
+    });
     const verdict = rolloutVerdict(deploymentSnapshot(d));
     const revision = d.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "";
     if (verdict.state === "complete") {

@@ -27,3 +27,40 @@ export function deploymentSnapshot(d: V1Deployment): DeploymentSnapshot {
     conditions: d.status?.conditions,
   };
 }
+
+/** Seconds the API server may stay unreachable (a restart, a network blip) before a wait gives up. */
+export const UNREACHABLE_SECONDS = 90;
+
+export interface UnreachableOptions {
+  /** How long reads may keep failing in a row. @default UNREACHABLE_SECONDS */
+  readonly seconds?: number;
+  /** Epoch milliseconds after which a failed read is not retried. */
+  readonly deadline: number;
+  /** Told once, at the first failure of a run of them. */
+  readonly onFirstFailure: (error: string) => void;
+  /** The error to throw when giving up, from the last failure and how long reads have failed. */
+  readonly giveUp: (error: string, seconds: number) => Error;
+}
+
+/**
+ * One read of the cluster during a wait, retried every second while it fails, so that a restarting API server
+ * does not end a release whose rollout goes on in the cluster meanwhile. Both release waits use it: the
+ * rollout's in direct mode (awaitRollout) and Argo CD's in gitops mode (scripts/cli/gitops.ts).
+ */
+export async function readRetrying<T>(read: () => Promise<T>, o: UnreachableOptions): Promise<T> {
+  let since: number | undefined;
+  for (;;) {
+    try {
+      return await read();
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      if (since === undefined) {
+        since = Date.now();
+        o.onFirstFailure(error);
+      }
+      const seconds = (Date.now() - since) / 1000;
+      if (seconds > (o.seconds ?? UNREACHABLE_SECONDS) || Date.now() > o.deadline) throw o.giveUp(error, seconds);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

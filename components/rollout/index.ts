@@ -2,4 +2,4 @@ export { awaitRollout, type AwaitRolloutArgs, type RolloutResult } from "./await
 export { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
 export { rolloutVerdict, type DeploymentSnapshot, type RolloutVerdict } from "./status";
 export { applicationVerdict, type ApplicationSnapshot, type ApplicationVerdict } from "./application";
-export { connect, deploymentSnapshot } from "./cluster";
+export { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS, type UnreachableOptions } from "./cluster";

@@ -7,7 +7,14 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { applicationVerdict, connect, deploymentSnapshot, rolloutVerdict } from "../../components/rollout";
+import {
+  applicationVerdict,
+  connect,
+  deploymentSnapshot,
+  readRetrying,
+  rolloutVerdict,
+  UNREACHABLE_SECONDS,
+} from "../../components/rollout";
 
 /** The stack outputs these steps read (the program, release.ts, exports them). */
 export interface StackOutputs {
@@ -59,9 +66,6 @@ export async function clusterOf(cwd: string, stackName: string, outputs: StackOu
   return { client, kc, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
 }
 
-/** Seconds the API server may stay unreachable during the wait before the release is reported failed. */
-const UNREACHABLE_SECONDS = 90;
-
 const applicationRef = (name: string, namespace: string) => ({
   apiVersion: "argoproj.io/v1alpha1",
   kind: "Application",
@@ -103,29 +107,13 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
 
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
-  // An API server that cannot be reached (a restart) does not end the wait at once: Argo CD and the rollout go
-  // on meanwhile. Up to UNREACHABLE_SECONDS, as awaitRollout does in direct mode.
-  let unreachableSince: number | undefined;
   for (;;) {
-    const read = await objects.read(ref).then(
-      (a) => ({ app: a as unknown as ArgoApplication }),
-      (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
-    );
-    if ("error" in read) {
-      if (unreachableSince === undefined) {
-        unreachableSince = Date.now();
-        step.log(`  ${elapsed()}: cannot read Application ${application} (${read.error}); retrying for up to ${UNREACHABLE_SECONDS} s`);
-      }
-      if (Date.now() - unreachableSince > UNREACHABLE_SECONDS * 1000 || Date.now() - started > timeoutSeconds * 1000) {
-        throw new Error(
-          `Application ${application}: reading it failed for ${((Date.now() - unreachableSince) / 1000).toFixed(0)} s: ${read.error}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    unreachableSince = undefined;
-    const app = read.app;
+    const app = (await readRetrying(() => objects.read(ref), {
+      deadline: started + timeoutSeconds * 1000,
+      onFirstFailure: (error) =>
+        step.log(`  ${elapsed()}: cannot read Application ${application} (${error}); retrying for up to ${UNREACHABLE_SECONDS} s`),
+      giveUp: (error, seconds) => new Error(`Application ${application}: reading it failed for ${seconds.toFixed(0)} s: ${error}`),
+    })) as unknown as ArgoApplication;
     const verdict = applicationVerdict(
       {
         syncStatus: app.status?.sync?.status,

@@ -1,7 +1,7 @@
 // The rollout verdict and diagnosis that `pulumi up` waits on in direct mode (components/rollout).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applicationVerdict, diagnosePods, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
+import { applicationVerdict, diagnosePods, readRetrying, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
 
 const done: DeploymentSnapshot = {
   generation: 4,
@@ -142,6 +142,34 @@ describe("applicationVerdict", () => {
     assert.equal(
       applicationVerdict({ ...live, healthStatus: "Progressing", operationPhase: "Failed", operationRevision: "0ld" }, commit).state,
       "progressing",
+    );
+  });
+});
+
+describe("readRetrying (both release waits, through an API server restart)", () => {
+  it("retries a failing read until it succeeds, telling the first failure once", async () => {
+    let calls = 0;
+    const told: string[] = [];
+    const value = await readRetrying(() => (++calls < 3 ? Promise.reject(new Error("connect ECONNREFUSED")) : Promise.resolve("read")), {
+      deadline: Date.now() + 60_000,
+      onFirstFailure: (e) => told.push(e),
+      giveUp: () => new Error("gave up"),
+    });
+    assert.equal(value, "read");
+    assert.equal(calls, 3);
+    assert.deepEqual(told, ["connect ECONNREFUSED"]);
+  });
+
+  it("gives up with the caller's error once reads have failed longer than allowed, or past the deadline", async () => {
+    const failing = () => Promise.reject(new Error("connect ECONNREFUSED"));
+    const giveUp = (e: string, s: number) => new Error(`gave up after ${s.toFixed(0)} s: ${e}`);
+    await assert.rejects(
+      readRetrying(failing, { seconds: 0.5, deadline: Date.now() + 60_000, onFirstFailure: () => undefined, giveUp }),
+      /gave up after 1 s: connect ECONNREFUSED/,
+    );
+    await assert.rejects(
+      readRetrying(failing, { deadline: Date.now() - 1, onFirstFailure: () => undefined, giveUp }),
+      /gave up after 0 s: connect ECONNREFUSED/,
     );
   });
 });
