@@ -3,10 +3,10 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { StackOutputs } from "./gitops";
 
-/** Runs `pulumi <args> --stack <stack>` in `cwd` and returns its standard output; throws with its last lines. */
-export function pulumi(cwd: string, stack: string, args: readonly string[]): string {
+/** Runs `pulumi <args>` in `cwd`, non-interactive, and returns its standard output; throws with its last lines. */
+function cli(cwd: string, args: readonly string[], what: string): string {
   try {
-    return execFileSync("pulumi", [...args, "--stack", stack, "--non-interactive"], {
+    return execFileSync("pulumi", [...args, "--non-interactive"], {
       cwd,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
@@ -15,8 +15,13 @@ export function pulumi(cwd: string, stack: string, args: readonly string[]): str
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
     const tail = (err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n");
-    throw new Error(`pulumi ${args.slice(0, 2).join(" ")} --stack ${stack} failed: ${tail}`);
+    throw new Error(`${what} failed: ${tail}`);
   }
+}
+
+/** Runs `pulumi <args> --stack <stack>` in `cwd` and returns its standard output; throws with its last lines. */
+export function pulumi(cwd: string, stack: string, args: readonly string[]): string {
+  return cli(cwd, [...args, "--stack", stack], `pulumi ${args.slice(0, 2).join(" ")} --stack ${stack}`);
 }
 
 /** The flags that make the engine run the project's policy pack (policy/) beside a preview or an update. */
@@ -35,20 +40,12 @@ export function stackOutputs(cwd: string, stack: string): StackOutputs {
 
 /** The URL of the backend the CLI is logged in to, e.g. file:///home/me/state or https://api.pulumi.com. */
 export function backendUrl(cwd: string): string {
-  const text = execFileSync("pulumi", ["whoami", "--json", "--non-interactive"], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return (JSON.parse(text) as { url?: string }).url ?? "";
+  return (JSON.parse(cli(cwd, ["whoami", "--json"], "pulumi whoami")) as { url?: string }).url ?? "";
 }
 
 /** The names of the project's stacks. */
 export function stackNames(cwd: string): string[] {
-  const text = execFileSync("pulumi", ["stack", "ls", "--json", "--non-interactive"], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return (JSON.parse(text) as { name: string }[]).map((s) => s.name.split("/").at(-1) ?? s.name);
+  return (JSON.parse(cli(cwd, ["stack", "ls", "--json"], "pulumi stack ls")) as { name: string }[]).map(
+    (s) => s.name.split("/").at(-1) ?? s.name,
+  );
 }

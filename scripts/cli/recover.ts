@@ -11,9 +11,8 @@
  *
  * Usage: node --import tsx scripts/cli/recover.ts --stack <name> [--force] [--cwd <dir>] [--timeout <s>]
  */
-import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
+import { PROJECT } from "../../settings/keys";
 import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
 import { liveLocks, stackLocks } from "./locks";
 import { stackPrograms } from "./orphans";
@@ -37,8 +36,7 @@ async function main() {
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
   const backend = backendUrl(cwd);
-  const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"))?.[1] ?? "";
-  const locks = stackLocks(backend, project, stack);
+  const locks = stackLocks(backend, PROJECT, stack);
   const live = liveLocks(locks);
   const here = live.filter((l) => l.hostname === os.hostname());
   if (here.length > 0) {
