@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, newStack, pulumiCli, sandbox, ship, type CommandResult, type Sandbox } from "./engine";
-import { clearNamespace, dropNamespace, Kube, LAB_STACK } from "./kube";
+import { cliCommand, type CommandResult, filesUnder, pulumiCli, type Sandbox, ship } from "./engine";
+import { dropNamespace, Kube, labStack } from "./kube";
 
 const STACK = "it-bad-input";
 const NAMESPACE = `hello-${STACK}`;
@@ -170,9 +170,7 @@ describe("bad input end to end: a clear error, and the state byte-identical", ()
 
   before(async () => {
     kube = new Kube();
-    await clearNamespace(NAMESPACE);
-    box = sandbox();
-    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, replicas: "2" });
+    ({ box, stack } = await labStack(STACK, NAMESPACE, { imageTag: "1.0.0", replicas: "2" }));
     await ship(box, STACK);
     configFile = path.join(box.workDir, `Pulumi.${STACK}.yaml`);
     serviceUrl = await kube.versionUrl(NAMESPACE);

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { cliCommand, newStack, pulumiCli, sandbox, ship, type Sandbox } from "./engine";
-import { Kube, LAB_KUBECONFIG, LAB_STACK, pollUntil } from "./kube";
+import { Kube, LAB_KUBECONFIG, LAB_STACK } from "./kube";
 
 const ENV = "it-env";
 const NAMESPACE = `hello-${ENV}`;
@@ -91,14 +91,7 @@ describe("environments: env:new and env:rm", () => {
     assert.equal(run.code, 0, run.output);
     console.log(run.output.trim().split("\n").at(-1));
     // The provider waits for the namespace's deletion; allow a few seconds for its last finalizer.
-    assert.equal(
-      await pollUntil(
-        () => kube.get(`/api/v1/namespaces/${NAMESPACE}`),
-        (ns) => ns === null,
-        30_000,
-      ),
-      null,
-    );
+    assert.equal(await kube.namespaceAfterDeletion(NAMESPACE), null);
     assert.doesNotMatch(await stacks(), new RegExp(`"${ENV}"`));
     assert.deepEqual(configFiles(), ["Pulumi.dev.yaml"]);
   });

@@ -12,8 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, gitSandbox, newStack, projectScript, pulumiCli, ship, type Sandbox } from "./engine";
-import { clearNamespace, dropNamespace, Kube, LAB_STACK, pollUntil } from "./kube";
+import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship } from "./engine";
+import { dropNamespace, Kube, labStack, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 import { stackPrograms } from "../../scripts/cli/orphans";
 
@@ -60,18 +60,25 @@ describe("faults during releases", () => {
     assert.equal(check.code, 0, check.output);
   }
 
+  /** A release of `tag` under load, with a part of the lab restarted as soon as the rollout has started. */
+  async function releaseRestarting(tag: string, part: "kube-apiserver" | "argocd-application-controller") {
+    await stack.setConfig("tagship:imageTag", { value: tag });
+    let restartSeconds = 0;
+    const run = await releaseUnderLoad(kube, NAMESPACE, url, async () => {
+      const shipping = cliCommand(box, "ship", ["--stack", STACK]);
+      await rolloutStarted(tag);
+      const restart = await lab("restart", part);
+      assert.equal(restart.code, 0, restart.output);
+      restartSeconds = restart.seconds;
+      return shipping;
+    });
+    assert.ifError(run.error);
+    return { run, restartSeconds };
+  }
+
   before(async () => {
     kube = new Kube();
-    await clearNamespace(NAMESPACE);
-    const sandbox = await gitSandbox();
-    box = sandbox.box;
-    stack = await newStack(box, STACK, {
-      imageTag: "1.0.0",
-      ...LAB_STACK,
-      replicas: String(REPLICAS),
-      progressDeadlineSeconds: "60",
-      repoUrl: `file://${sandbox.remote}`,
-    });
+    ({ box, stack } = await labStack(STACK, NAMESPACE, { imageTag: "1.0.0", replicas: String(REPLICAS), progressDeadlineSeconds: "60" }));
     await ship(box, STACK);
     url = await kube.versionUrl(NAMESPACE);
   });
@@ -163,17 +170,7 @@ describe("faults during releases", () => {
   });
 
   it("kube-apiserver restarted mid-rollout: the release completes (or fails clearly and a rerun completes)", async () => {
-    await stack.setConfig("tagship:imageTag", { value: "1.0.4" });
-    let restartSeconds = 0;
-    const run = await releaseUnderLoad(kube, NAMESPACE, url, async () => {
-      const shipping = cliCommand(box, "ship", ["--stack", STACK]);
-      await rolloutStarted("1.0.4");
-      const restart = await lab("restart", "kube-apiserver");
-      assert.equal(restart.code, 0, restart.output);
-      restartSeconds = restart.seconds;
-      return shipping;
-    });
-    assert.ifError(run.error);
+    const { run, restartSeconds } = await releaseRestarting("1.0.4", "kube-apiserver");
     let outcome = "completed";
     if (run.value?.code !== 0) {
       assert.match(run.value?.output ?? "", /reading its rollout status failed|did not roll out|failed/, run.value?.output);
@@ -191,15 +188,7 @@ describe("faults during releases", () => {
   it("Argo CD's application controller restarted mid-sync: the gitops release still ends Synced, Healthy and live", async () => {
     await stack.setConfig("tagship:deliveryMode", { value: "gitops" });
     await ship(box, STACK);
-    await stack.setConfig("tagship:imageTag", { value: "1.0.5" });
-    const run = await releaseUnderLoad(kube, NAMESPACE, url, async () => {
-      const shipping = cliCommand(box, "ship", ["--stack", STACK]);
-      await rolloutStarted("1.0.5");
-      const restart = await lab("restart", "argocd-application-controller");
-      assert.equal(restart.code, 0, restart.output);
-      return shipping;
-    });
-    assert.ifError(run.error);
+    const { run } = await releaseRestarting("1.0.5", "argocd-application-controller");
     assert.equal(run.value?.code, 0, run.value?.output);
     assert.match(run.value.output, /Synced at [0-9a-f]{12} and Healthy/);
     console.log(
@@ -211,15 +200,7 @@ describe("faults during releases", () => {
   });
 
   it("kube-apiserver restarted during a gitops release: the wait for Argo CD rides it out and the release ends live", async () => {
-    await stack.setConfig("tagship:imageTag", { value: "1.0.6" });
-    const run = await releaseUnderLoad(kube, NAMESPACE, url, async () => {
-      const shipping = cliCommand(box, "ship", ["--stack", STACK]);
-      await rolloutStarted("1.0.6");
-      const restart = await lab("restart", "kube-apiserver");
-      assert.equal(restart.code, 0, restart.output);
-      return shipping;
-    });
-    assert.ifError(run.error);
+    const { run } = await releaseRestarting("1.0.6", "kube-apiserver");
     assert.equal(run.value?.code, 0, run.value?.output);
     assert.match(run.value.output, /Synced at [0-9a-f]{12} and Healthy/);
     console.log(

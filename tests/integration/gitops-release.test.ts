@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
-import { clearNamespace, dropNamespace, isServing, Kube, kubectl, LAB_STACK, type Pod, pollUntil } from "./kube";
+import { cliCommand, gitSandbox, runCommand, type Sandbox, ship } from "./engine";
+import { dropNamespace, isServing, Kube, kubectl, labStack, type Pod, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-gitops-release";
@@ -33,16 +33,11 @@ describe("gitops release on the lab's Argo CD", () => {
 
   before(async () => {
     kube = new Kube();
-    // A namespace left by an earlier run would hand this stack its old Deployment.
-    await clearNamespace(NAMESPACE);
-    ({ box, remote, git } = await gitSandbox());
-    stack = await newStack(box, STACK, {
-      ...LAB_STACK,
+    ({ box, remote, git, stack } = await labStack(STACK, NAMESPACE, {
       deliveryMode: "gitops",
-      repoUrl: `file://${remote}`,
       replicas: String(REPLICAS),
       progressDeadlineSeconds: "20",
-    });
+    }));
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);
@@ -161,14 +156,7 @@ describe("gitops release on the lab's Argo CD", () => {
     console.log(run.output.trim().split("\n").at(-1));
     assert.equal(await kube.get(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`), null);
     assert.equal(await kube.get(`/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects/${NAMESPACE}`), null);
-    assert.equal(
-      await pollUntil(
-        () => kube.get(`/api/v1/namespaces/${NAMESPACE}`),
-        (ns) => ns === null,
-        30_000,
-      ),
-      null,
-    );
+    assert.equal(await kube.namespaceAfterDeletion(NAMESPACE), null);
     // The manifests are gone from the branch Argo CD reads, so a later stack of that name starts clean.
     const tree = await runCommand("git", ["--git-dir", remote, "ls-tree", "-r", "--name-only", "main"]);
     assert.equal(tree.code, 0, tree.output);

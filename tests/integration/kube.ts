@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ROOT, runCommand } from "./engine";
+import { gitSandbox, newStack, ROOT, runCommand } from "./engine";
 
 export const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
 export const LAB_KUBECONFIG = path.join(LAB, "kubeconfig");
@@ -31,6 +31,18 @@ export function clearNamespace(namespace: string) {
 /** Deletes a namespace without waiting: the clean-up after a test, in case its stack's destroy failed. */
 export function dropNamespace(namespace: string) {
   return kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=false");
+}
+
+/**
+ * A stack of the program for a lab test: its namespace cleared of what an earlier run left (it would hand the
+ * stack its old Deployment), a fresh sandbox that is a git checkout with a bare remote (the stack's repoUrl),
+ * and the lab's registry, builder, base image and cluster under the test's own config.
+ */
+export async function labStack(name: string, namespace: string, config: Record<string, string>) {
+  await clearNamespace(namespace);
+  const sandbox = await gitSandbox();
+  const stack = await newStack(sandbox.box, name, { ...LAB_STACK, repoUrl: `file://${sandbox.remote}`, ...config });
+  return { ...sandbox, stack };
 }
 
 interface Kubeconfig {
@@ -81,6 +93,18 @@ export class Kube {
       req.on("error", reject);
       req.end();
     });
+  }
+
+  /**
+   * A namespace read until it is gone (null) or `timeoutMs` pass: after a deletion returns, its last
+   * finalizers can take a few seconds.
+   */
+  namespaceAfterDeletion(namespace: string, timeoutMs = 30_000) {
+    return pollUntil(
+      () => this.get(`/api/v1/namespaces/${namespace}`),
+      (ns) => ns === null,
+      timeoutMs,
+    );
   }
 
   /** The URL of a Service's `/version`, at its cluster IP (reachable from the lab's host). */

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { gitSandbox, newStack, runCommand, ship, type Sandbox } from "./engine";
-import { clearNamespace, dropNamespace, Kube, LAB_STACK } from "./kube";
+import { runCommand, type Sandbox, ship } from "./engine";
+import { dropNamespace, Kube, labStack } from "./kube";
 import { releaseUnderLoad } from "./load";
 
 const STACK = "it-switch";
@@ -59,16 +59,12 @@ describe("switching a stack between direct and gitops mode", () => {
 
   before(async () => {
     kube = new Kube();
-    await clearNamespace(NAMESPACE);
-    ({ box, remote } = await gitSandbox());
-    stack = await newStack(box, STACK, {
+    // repoUrl, read only in gitops mode, is set from the start, so that a switch is one `config set deliveryMode`.
+    ({ box, remote, stack } = await labStack(STACK, NAMESPACE, {
       imageTag: "1.0.0",
-      ...LAB_STACK,
       replicas: String(REPLICAS),
       progressDeadlineSeconds: "20",
-      // Read only in gitops mode; set from the start so that a switch is one `config set deliveryMode`.
-      repoUrl: `file://${remote}`,
-    });
+    }));
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);

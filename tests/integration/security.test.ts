@@ -11,8 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { filesUnder, gitSandbox, newStack, pulumiCli, runCommand, ship, type Sandbox } from "./engine";
-import { clearNamespace, dropNamespace, isServing, Kube, kubectl, LAB_STACK, type Pod } from "./kube";
+import { filesUnder, pulumiCli, runCommand, type Sandbox, ship } from "./engine";
+import { dropNamespace, isServing, Kube, kubectl, labStack, type Pod } from "./kube";
 
 const STACK = "it-secrets";
 const NAMESPACE = `hello-${STACK}`;
@@ -30,17 +30,13 @@ describe("security: Pod Security admission and secrets", () => {
 
   before(async () => {
     kube = new Kube();
-    await clearNamespace(NAMESPACE);
-    ({ box, remote } = await gitSandbox());
-    stack = await newStack(box, STACK, {
+    ({ box, remote, stack } = await labStack(STACK, NAMESPACE, {
       imageTag: "1.0.0",
-      ...LAB_STACK,
       replicas: "2",
       deliveryMode: "gitops",
-      repoUrl: `file://${remote}`,
       // The lab's registry takes anonymous pushes and ignores credentials; what matters is where they travel.
       registryUsername: "tagship-ci",
-    });
+    }));
     for (const args of [
       ["config", "set", "--secret", "tagship:registryPassword", password],
       ["config", "set", "--secret", "--path", "tagship:appSecrets.API_TOKEN", token],
