@@ -170,7 +170,7 @@ describe("bad input end to end: a clear error, and the state byte-identical", ()
 
   before(async () => {
     kube = new Kube();
-    ({ box, stack } = await labStack(STACK, NAMESPACE, { imageTag: "1.0.0", replicas: "2" }));
+    ({ box, stack } = await labStack(STACK, NAMESPACE, { imageTag: "1.0.0", replicas: "2" }, { repoUrl: false }));
     await ship(box, STACK);
     configFile = path.join(box.workDir, `Pulumi.${STACK}.yaml`);
     serviceUrl = await kube.versionUrl(NAMESPACE);

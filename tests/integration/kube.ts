@@ -35,13 +35,15 @@ export function dropNamespace(namespace: string) {
 
 /**
  * A stack of the program for a lab test: its namespace cleared of what an earlier run left (it would hand the
- * stack its old Deployment), a fresh sandbox that is a git checkout with a bare remote (the stack's repoUrl),
- * and the lab's registry, builder, base image and cluster under the test's own config.
+ * stack its old Deployment), a fresh sandbox that is a git checkout with a bare remote (the stack's repoUrl,
+ * unless `opts.repoUrl` is false), and the lab's registry, builder, base image and cluster under the test's
+ * own config.
  */
-export async function labStack(name: string, namespace: string, config: Record<string, string>) {
+export async function labStack(name: string, namespace: string, config: Record<string, string>, opts = { repoUrl: true }) {
   await clearNamespace(namespace);
   const sandbox = await gitSandbox();
-  const stack = await newStack(sandbox.box, name, { ...LAB_STACK, repoUrl: `file://${sandbox.remote}`, ...config });
+  const repoUrl: Record<string, string> = opts.repoUrl ? { repoUrl: `file://${sandbox.remote}` } : {};
+  const stack = await newStack(sandbox.box, name, { ...LAB_STACK, ...repoUrl, ...config });
   return { ...sandbox, stack };
 }
 
