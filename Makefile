@@ -11,12 +11,12 @@ up:
 
 ## lab-up, lab-down, lab-status: the local lab (registry, BuildKit, builder, base image), state under .lab/
 lab-up:
-	bash scripts/lab.sh up
+	bash lab/lab.sh up
 lab-down:
-	bash scripts/lab.sh down
+	bash lab/lab.sh down
 lab-status:
-	bash scripts/lab.sh status
+	bash lab/lab.sh status
 
 ## fmt: format every file with Prettier
 fmt:
-	bash -c 'export PATH="$$(bash scripts/ensure-node.sh):$$PATH" && npm run --silent format'
+	bash -c 'export PATH="$$(bash toolchain/node.sh):$$PATH" && npm run --silent format'

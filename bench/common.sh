@@ -4,10 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-source scripts/lib.sh
+source toolchain/lib.sh
 LAB="${TAGSHIP_LAB_DIR:-$root/.lab}"
-export PATH="$(bash scripts/ensure-node.sh):$(bash scripts/toolchain.sh 2>/dev/null):$PATH"
-source scripts/env.sh
+export PATH="$(bash toolchain/node.sh):$(bash toolchain/toolchain.sh 2>/dev/null):$PATH"
+source toolchain/env.sh
 [[ -f "$LAB/kubeconfig" ]] || die "the lab is not up: run make lab-up"
 # The lab's own kubectl and kubeconfig, whatever else is on PATH or in KUBECONFIG.
 kubectl() { "$LAB/bin/kubectl" --kubeconfig "$LAB/kubeconfig" "$@"; }

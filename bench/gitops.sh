@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of a gitops release against a direct one on the same lab and config: tag to live (Application
-# Synced at the pushed commit, Healthy, rollout complete) with scripts/cli/ship.ts (`pulumi up`, commit, push, wait), versus
+# Synced at the pushed commit, Healthy, rollout complete) with `tagship ship` (`pulumi up`, commit, push, wait), versus
 # tag to rollout complete with `pulumi up` in direct mode; alternating runs in one sitting, each starting once
 # the previous rollout's old pods are gone. Needs the lab up (make lab-up); run it in the foreground.
 # Results go to the README by hand; nothing here is a test.
-# Usage: bench-gitops.sh [rounds, default 5]
+# Usage: bash bench/gitops.sh [rounds, default 5]
 ROUNDS="${1:-5}"
-source "$(dirname "$0")/bench-common.sh"
+source "$(dirname "$0")/common.sh"
 cleanup() {
   for s in bench-direct bench-gitops; do pulumi destroy --yes --non-interactive --stack "$s" >/dev/null 2>&1 || true; done
   kubectl delete namespace hello-bench-gitops --ignore-not-found --wait=false >/dev/null 2>&1 || true
@@ -24,8 +24,8 @@ new_stack bench-gitops
 pulumi config set-all --stack bench-gitops --plaintext tagship:deliveryMode=gitops --plaintext "tagship:repoUrl=file://$work/remote.git" >/dev/null
 
 # Both through the release command, so that each pays the same overhead (reading the stack's outputs).
-release_direct() { node --import tsx "$root/scripts/cli/ship.ts" --stack bench-direct --cwd "$work/project" -- --skip-preview; }
-release_gitops() { node --import tsx "$root/scripts/cli/ship.ts" --stack bench-gitops --cwd "$work/project" -- --skip-preview; }
+release_direct() { node --import tsx "$root/cli/main.ts" ship --stack bench-direct --cwd "$work/project" --skip-preview; }
+release_gitops() { node --import tsx "$root/cli/main.ts" ship --stack bench-gitops --cwd "$work/project" --skip-preview; }
 
 echo "== first release of both stacks (not measured)"
 release_direct >"$work/first.log" 2>&1 || { cat "$work/first.log"; die "the first direct release failed"; }

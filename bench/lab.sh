@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-source scripts/lib.sh
+source toolchain/lib.sh
 seconds() { local s=$(date +%s%N); "$@" >/dev/null 2>&1 || die "$* failed"; awk -v ns=$(($(date +%s%N) - s)) 'BEGIN { printf "%.1f\n", ns / 1e9 }'; }
 
 # Resident memory (MiB) of the lab's servers (their process groups, from .lab/*.pid) and of the pods.
@@ -26,16 +26,16 @@ pods_rss() {
 }
 
 echo "== cold start: a new lab directory"
-bash scripts/lab.sh down >/dev/null
+bash lab/lab.sh down >/dev/null
 cold_dir="$(mktemp -d)"
-cold=$(TAGSHIP_LAB_DIR="$cold_dir" seconds bash scripts/lab.sh up)
-TAGSHIP_LAB_DIR="$cold_dir" bash scripts/lab.sh down >/dev/null
+cold=$(TAGSHIP_LAB_DIR="$cold_dir" seconds bash lab/lab.sh up)
+TAGSHIP_LAB_DIR="$cold_dir" bash lab/lab.sh down >/dev/null
 rm -rf "$cold_dir"
 echo "cold: ${cold}s"
 
 echo "== warm start: down, then up with the lab's data kept (3 runs)"
-bash scripts/lab.sh up >/dev/null
-warm=$(for _ in 1 2 3; do bash scripts/lab.sh down >/dev/null; seconds bash scripts/lab.sh up; done | sort -n | sed -n 2p)
+bash lab/lab.sh up >/dev/null
+warm=$(for _ in 1 2 3; do bash lab/lab.sh down >/dev/null; seconds bash lab/lab.sh up; done | sort -n | sed -n 2p)
 echo "warm (median): ${warm}s"
 
 echo "== memory, with the dev stack deployed (make up)"

@@ -5,11 +5,11 @@
 # available). Needs the lab up (make lab-up). Results go to the README by hand; nothing here is a test.
 # Run it in the foreground: as a background job of an interactive shell the Pulumi CLI waited 4.9 s more per
 # run (README, Lab benchmark).
-# Usage: bench-rollout.sh [rounds, default 5]
+# Usage: bash bench/rollout.sh [rounds, default 5]
 #   TAGSHIP_BENCH_QUIET=<s>       seconds to wait after the previous rollout's pods are gone (default 5)
 #   TAGSHIP_BENCH_KEEP_LOGS=<dir> keep each pulumi run's output there, lines stamped with seconds since start
 ROUNDS="${1:-5}"
-source "$(dirname "$0")/bench-common.sh"
+source "$(dirname "$0")/common.sh"
 cleanup() { pulumi destroy --yes --non-interactive >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 [[ -n "${TAGSHIP_BENCH_KEEP_LOGS:-}" ]] && trap "cp $work/pulumi-*.log $TAGSHIP_BENCH_KEEP_LOGS/ 2>/dev/null; cleanup" EXIT

@@ -2,15 +2,15 @@
 # Benchmark of the engine set-up: the cold toolchain build, the warm re-check, and `pulumi preview`.
 #   cold:      empty tagship cache and empty Go build cache (the Go module cache is kept unless --cold-modules,
 #              which also empties it and so measures the downloads from the module proxy too)
-#   warm:      scripts/toolchain.sh again, median of 5 runs
+#   warm:      toolchain/toolchain.sh again, median of 5 runs
 #   preview:   `pulumi preview` of the dev stack's config, median of 5 runs, with no cluster or registry: the
 #              stack deploys an existing digest in gitops renderOnly mode.
 # Results go to the README by hand; nothing here is a test.
-# Usage: bench-toolchain.sh [--cold-modules | --skip-cold]
+# Usage: bash bench/toolchain.sh [--cold-modules | --skip-cold]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export PATH="$(bash scripts/ensure-node.sh):$PATH"
+export PATH="$(bash toolchain/node.sh):$PATH"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -21,17 +21,17 @@ if [[ "${1:-}" != "--skip-cold" ]]; then
   echo "== cold toolchain build (empty caches: tagship, Go build${1:+, Go modules})"
   export TAGSHIP_CACHE="$work/cache" PULUMI_HOME="$work/pulumi-home" GOCACHE="$work/gocache"
   [[ "${1:-}" == "--cold-modules" ]] && export GOMODCACHE="$work/gomodcache"
-  cold=$(seconds bash scripts/toolchain.sh)
+  cold=$(seconds bash toolchain/toolchain.sh)
   echo "cold: ${cold}s"
 fi
 
 echo "== warm re-check (5 runs)"
-warm=$(for _ in 1 2 3 4 5; do seconds bash scripts/toolchain.sh; done | median)
+warm=$(for _ in 1 2 3 4 5; do seconds bash toolchain/toolchain.sh; done | median)
 echo "warm (median): ${warm}s"
 
 echo "== pulumi preview (5 runs)"
-export PATH="$(bash scripts/toolchain.sh 2>/dev/null):$PATH"
-source scripts/env.sh
+export PATH="$(bash toolchain/toolchain.sh 2>/dev/null):$PATH"
+source toolchain/env.sh
 export PULUMI_BACKEND_URL="file://$work/state"
 mkdir -p "$work/state" "$work/project"
 cp -r Pulumi.yaml Pulumi.dev.yaml package.json tsconfig.json index.ts config.ts release.ts settings components "$work/project/"

@@ -1,6 +1,6 @@
 # The lab's Argo CD (gitops mode): Redis from Debian, a git remote, and Argo CD's application controller and
 # repo server, run from its multi-call binary as lab processes against the lab cluster.
-# Sourced by scripts/lab.sh, not run.
+# Sourced by lab/lab.sh, not run.
 
 ARGOCD_VERSION=v3.5.7
 ARGOCD_BIN="$TAGSHIP_CACHE/lab/argocd-$ARGOCD_VERSION"
@@ -17,12 +17,12 @@ argocd_binary() {
   need_go "Argo CD"
   echo "    building argocd $ARGOCD_VERSION from github.com/argoproj/argo-cd/v3 (once: 3.5 minutes measured with the Kubernetes build cache warm)"
   mkdir -p "$ARGOCD_BIN"
-  CGO_ENABLED=0 go_build "$root/scripts/lab/argocd" github.com/argoproj/argo-cd/v3/cmd "$ARGOCD_BIN/argocd" \
+  CGO_ENABLED=0 go_build "$root/lab/argocd" github.com/argoproj/argo-cd/v3/cmd "$ARGOCD_BIN/argocd" \
     "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION#v} -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean"
 }
 
 argocd_module_dir() {
-  (cd "$root/scripts/lab/argocd" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
+  (cd "$root/lab/argocd" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
 }
 
 redis_up() {
@@ -34,7 +34,7 @@ redis_up() {
   echo "    redis on $REDIS_ADDR"
 }
 
-# A bare repository that Argo CD reads over file:// and releases push to (scripts/release.ts).
+# A bare repository that Argo CD reads over file:// and releases push to (cli/release/gitops.ts).
 git_remote_up() {
   [[ -d "$GIT_REMOTE" ]] || git init -q --bare --initial-branch=main "$GIT_REMOTE"
   echo "    git remote file://$GIT_REMOTE"

@@ -1,5 +1,5 @@
 # The lab's Go-built servers, each built once into the cache (outside the repo) from a committed wrapper
-# module under scripts/lab/<name>. Sourced by scripts/lab.sh, not run.
+# module under lab/<name>. Sourced by lab/lab.sh, not run.
 
 BUILDKIT_VERSION=v0.31.0
 KUBERNETES_VERSION=v1.34.12
@@ -18,7 +18,7 @@ buildkit_binaries() {
   mkdir -p "$BUILDKIT_BIN"
   local cmd
   for cmd in buildkitd buildctl; do
-    CGO_ENABLED=0 go_build "$root/scripts/lab/buildkit" "github.com/moby/buildkit/cmd/$cmd" "$BUILDKIT_BIN/$cmd" \
+    CGO_ENABLED=0 go_build "$root/lab/buildkit" "github.com/moby/buildkit/cmd/$cmd" "$BUILDKIT_BIN/$cmd" \
       "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
       -tags "osusergo netgo static_build seccomp"
   done
@@ -39,7 +39,7 @@ kubernetes_binaries() {
   done
   mkdir -p "$KUBERNETES_BIN"
   for cmd in "${missing[@]}"; do
-    CGO_ENABLED=0 go_build "$root/scripts/lab/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$KUBERNETES_BIN/$cmd" "$ldflags" \
+    CGO_ENABLED=0 go_build "$root/lab/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$KUBERNETES_BIN/$cmd" "$ldflags" \
       -tags selinux,notest,grpcnotrace
   done
 }
@@ -50,8 +50,8 @@ etcd_binaries() {
   need_go etcd
   echo "    building etcd and etcdctl $ETCD_VERSION from go.etcd.io/etcd (cold: about 2 minutes)"
   mkdir -p "$ETCD_BIN"
-  CGO_ENABLED=0 go_build "$root/scripts/lab/etcd" go.etcd.io/etcd/server/v3 "$ETCD_BIN/etcd" "-s -w"
-  CGO_ENABLED=0 go_build "$root/scripts/lab/etcd" go.etcd.io/etcd/etcdctl/v3 "$ETCD_BIN/etcdctl" "-s -w"
+  CGO_ENABLED=0 go_build "$root/lab/etcd" go.etcd.io/etcd/server/v3 "$ETCD_BIN/etcd" "-s -w"
+  CGO_ENABLED=0 go_build "$root/lab/etcd" go.etcd.io/etcd/etcdctl/v3 "$ETCD_BIN/etcdctl" "-s -w"
 }
 
 # The sandbox ("pause") container every pod starts with: Kubernetes' own pause.c from the module cache,
@@ -60,7 +60,7 @@ pause_binary() {
   local out="$TAGSHIP_CACHE/lab/pause-$KUBERNETES_VERSION/pause"
   if [[ ! -x "$out" ]]; then
     local src
-    src="$(cd "$root/scripts/lab/kubernetes" && GOFLAGS=-mod=readonly go mod download -json k8s.io/kubernetes | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+    src="$(cd "$root/lab/kubernetes" && GOFLAGS=-mod=readonly go mod download -json k8s.io/kubernetes | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
     command -v gcc >/dev/null || die "building the pause binary needs gcc (apt-get install gcc)"
     mkdir -p "$(dirname "$out")"
     gcc -Os -Wall -Werror -static -DVERSION=v3.10.1 -o "$out.partial" "$src/build/pause/linux/pause.c"

@@ -1,5 +1,5 @@
 # The lab's single-node Kubernetes: etcd, the control plane, containerd and the kubelet, kube-proxy.
-# Sourced by scripts/lab.sh, not run.
+# Sourced by lab/lab.sh, not run.
 #
 # Addresses: the node owns 10.244.0.1 on the bridge tagship0, which is also the pods' gateway (pods get
 # 10.244.0.0/24 from the CNI bridge plugin). Kubernetes refuses a loopback node or advertise address, so

@@ -1,6 +1,6 @@
 # The image side of the lab: the registry, BuildKit, the buildx builder @pulumi/docker-build uses, and the
 # two images built here because none can be pulled: app/'s base image and the pods' pause image.
-# Sourced by scripts/lab.sh, not run.
+# Sourced by lab/lab.sh, not run.
 
 REGISTRY=127.0.0.1:5000
 BUILDKIT_ADDR=tcp://127.0.0.1:1234
@@ -55,7 +55,7 @@ TOML
 }
 
 # The builder @pulumi/docker-build looks up by name: a buildx instance with the remote driver. BUILDX_CONFIG
-# (set by scripts/env.sh when the lab exists) points buildx's store here, leaving ~/.docker alone.
+# (set by toolchain/env.sh when the lab exists) points buildx's store here, leaving ~/.docker alone.
 builder_up() {
   mkdir -p "$LAB/buildx/instances"
   printf '{"Name":"tagship-lab","Driver":"remote","Nodes":[{"Name":"tagship-lab0","Endpoint":"%s","Platforms":null,"DriverOpts":null,"Flags":null,"Files":null}],"Dynamic":false}\n' \
@@ -90,7 +90,7 @@ base_image_up() {
     local work
     work="$(mktemp -d)"
     debootstrap --variant=minbase bookworm "$work/rootfs" >"$LAB/debootstrap.log" 2>&1
-    cp "$(bash "$root/scripts/ensure-node.sh")/node" "$work/rootfs/usr/local/bin/node"
+    cp "$(bash "$root/toolchain/node.sh")/node" "$work/rootfs/usr/local/bin/node"
     rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
     mkdir -p "$(dirname "$tarball")"
     tar -C "$work/rootfs" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"

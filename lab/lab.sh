@@ -7,16 +7,16 @@
 #   stop|start|restart <part>   one part (registry, kube-apiserver, argocd-application-controller), for fault tests
 # Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
-# (scripts/lab/cluster.sh), and Argo CD with Redis and a git remote (scripts/lab/argocd.sh). Servers are built from Go modules (scripts/lab/binaries.sh) or come from Debian.
+# (lab/cluster.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-source "$root/scripts/lib.sh"
+source "$root/toolchain/lib.sh"
 LAB="${TAGSHIP_LAB_DIR:-$root/.lab}"
-source "$root/scripts/lab/process.sh"
-source "$root/scripts/lab/binaries.sh"
-source "$root/scripts/lab/images.sh"
-source "$root/scripts/lab/cluster.sh"
-source "$root/scripts/lab/argocd.sh"
+source "$root/lab/process.sh"
+source "$root/lab/binaries.sh"
+source "$root/lab/images.sh"
+source "$root/lab/cluster.sh"
+source "$root/lab/argocd.sh"
 
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
@@ -79,7 +79,7 @@ lab_status() {
 
 # One part stopped, or stopped and started again: what the fault tests do to a running lab.
 PARTS="registry kube-apiserver argocd-application-controller"
-known_part() { [[ " $PARTS " == *" ${1:-} "* ]] || die "usage: scripts/lab.sh stop|start|restart <part>, with a part among: $PARTS"; }
+known_part() { [[ " $PARTS " == *" ${1:-} "* ]] || die "usage: lab/lab.sh stop|start|restart <part>, with a part among: $PARTS"; }
 lab_stop_part() {
   known_part "$1"
   stop "$1"
@@ -101,5 +101,5 @@ case "${1:-}" in
   stop) lab_stop_part "${2:-}" ;;
   start) lab_start_part "${2:-}" ;;
   restart) lab_stop_part "${2:-}" && lab_start_part "$2" ;;
-  *) die "usage: scripts/lab.sh up|down|status, or stop|start|restart <part> ($PARTS)" ;;
+  *) die "usage: lab/lab.sh up|down|status, or stop|start|restart <part> ($PARTS)" ;;
 esac

@@ -1,5 +1,5 @@
 # How the lab runs its servers: each part in its own session, its pid in $LAB/<part>.pid, its output in
-# $LAB/<part>.log. Sourced by scripts/lab.sh, not run.
+# $LAB/<part>.log. Sourced by lab/lab.sh, not run.
 
 running() { [[ -f "$LAB/$1.pid" ]] && kill -0 "$(cat "$LAB/$1.pid")" 2>/dev/null; }
 

@@ -45,7 +45,7 @@ export interface UnreachableOptions {
 /**
  * One read of the cluster during a wait, retried every second while it fails, so that a restarting API server
  * does not end a release whose rollout goes on in the cluster meanwhile. Both release waits use it: the
- * rollout's in direct mode (awaitRollout) and Argo CD's in gitops mode (scripts/cli/gitops.ts).
+ * rollout's in direct mode (awaitRollout) and Argo CD's in gitops mode (cli/release/gitops.ts).
  */
 export async function readRetrying<T>(read: () => Promise<T>, o: UnreachableOptions): Promise<T> {
   let since: number | undefined;

@@ -3,9 +3,9 @@
 # every check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source toolchain/lib.sh
 STEPS=7
-source scripts/setup.sh
+source toolchain/setup.sh
 
 step 5 $STEPS "type-check (tsc --noEmit, strict), lint (ESLint), format (Prettier)"
 npm run --silent typecheck

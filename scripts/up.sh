@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # The main job: a real `pulumi up` of a stack (default: dev), with everything it needs installed first.
-# The dev stack targets the local lab on this machine (scripts/lab.sh); other stacks name their registry,
+# The dev stack targets the local lab on this machine (lab/lab.sh); other stacks name their registry,
 # builder and cluster in their own config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/lib.sh
+source toolchain/lib.sh
 STACK="${1:-dev}"
 STEPS=6
-source scripts/setup.sh
+source toolchain/setup.sh
 
 step 5 $STEPS "stack $STACK (state: $PULUMI_BACKEND_URL)"
 pulumi stack select --create "$STACK" --non-interactive
 
 # pulumi up, then in gitops mode the push and the wait for Argo CD: the release ends when it is live.
-step 6 $STEPS "release: pulumi up --stack $STACK, then for gitops the push and Argo CD (scripts/cli/ship.ts)"
-node --import tsx scripts/cli/ship.ts --stack "$STACK"
+step 6 $STEPS "release: pulumi up --stack $STACK, then for gitops the push and Argo CD (tagship ship)"
+node --import tsx cli/main.ts ship --stack "$STACK"

@@ -1,4 +1,4 @@
-# Environment for running Pulumi on this project: source it (`source scripts/env.sh`) to use plain `pulumi`
+# Environment for running Pulumi on this project: source it (`source toolchain/env.sh`) to use plain `pulumi`
 # commands. Everything here is a default that the caller's own settings override.
 
 _tagship_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,12 +17,12 @@ if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:
   export PULUMI_CONFIG_PASSPHRASE="tagship-lab"
 fi
 
-# The lab's buildx builder (scripts/lab.sh) lives in its own buildx store; ~/.docker is left alone.
+# The lab's buildx builder (lab/lab.sh) lives in its own buildx store; ~/.docker is left alone.
 if [[ -z "${BUILDX_CONFIG:-}" && -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx" ]]; then
   export BUILDX_CONFIG="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/buildx"
 fi
 
-# The lab's kubectl (a link into the cache, made by scripts/lab.sh), ahead of any other; KUBECONFIG is left
+# The lab's kubectl (a link into the cache, made by lab/lab.sh), ahead of any other; KUBECONFIG is left
 # to the caller, as the dev stack names its kubeconfig in its own config.
 if [[ -d "${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin" ]]; then
   export PATH="${TAGSHIP_LAB_DIR:-$_tagship_root/.lab}/bin:$PATH"
@@ -32,7 +32,7 @@ fi
 # 3 s. `make test` type-checks the whole program strictly (tsc --noEmit) before anything merges.
 export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
 
-# Never download: a missing plugin is an error at once (scripts/toolchain.sh provides them), and no
+# Never download: a missing plugin is an error at once (toolchain/toolchain.sh provides them), and no
 # update check calls out.
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_SKIP_UPDATE_CHECK=true

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Provides the Pulumi engine for this project at the versions pinned in scripts/toolchain/versions.sh (kept
+# Provides the Pulumi engine for this project at the versions pinned in toolchain/versions.sh (kept
 # equal to package.json by tests/unit/toolchain.test.ts): the `pulumi` CLI, its Node.js language host, and
 # the kubernetes and docker-build provider plugins.
 #
 # A `pulumi` already on PATH at the pinned version is used as it is, and plugins already installed at the
 # pinned versions are left alone. Anything missing is built from Go modules (the module proxy is the one
-# source of Go code these machines reach) in the wrapper modules under scripts/toolchain/, cached by
+# source of Go code these machines reach) in the wrapper modules under toolchain/, cached by
 # version under $TAGSHIP_CACHE/toolchain, and plugins are installed from those files with
 # `pulumi plugin install --file`, so nothing is ever downloaded from Pulumi's servers.
 #
@@ -15,14 +15,14 @@ set -euo pipefail
 CHECK_ONLY=false
 [[ "${1:-}" == "--check" ]] && CHECK_ONLY=true
 root="$(cd "$(dirname "$0")/.." && pwd)"
-source "$root/scripts/lib.sh"
-source "$root/scripts/toolchain/versions.sh"
+source "$root/toolchain/lib.sh"
+source "$root/toolchain/versions.sh"
 TOOLCHAIN="$TAGSHIP_CACHE/toolchain"
 STEPS=4
 exec 3>&1 1>&2 # keep stdout for the result
 
 need_go() {
-  $CHECK_ONLY && die "$1 is missing: run \`bash scripts/toolchain.sh\` (step $current of $STEPS provides it)"
+  $CHECK_ONLY && die "$1 is missing: run \`bash toolchain/toolchain.sh\` (step $current of $STEPS provides it)"
   command -v go >/dev/null 2>&1 ||
     die "building $1 needs Go >= 1.26.6 (none on PATH). Install Go, or install $1 yourself at the pinned version"
 }
@@ -41,7 +41,7 @@ else
   else
     need_go "pulumi v$PULUMI_VERSION"
     echo "    building pulumi v$PULUMI_VERSION from github.com/pulumi/pulumi/pkg/v3 (cold: about 5 minutes)"
-    go_build "$root/scripts/toolchain/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir/pulumi" \
+    go_build "$root/toolchain/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir/pulumi" \
       "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
   fi
 fi
@@ -55,7 +55,7 @@ else
   need_go "pulumi-language-nodejs"
   [[ -w "$cli_dir" ]] || die "$cli_dir has no pulumi-language-nodejs and is not writable; install Pulumi's Node.js language host next to pulumi"
   echo "    building pulumi-language-nodejs v$PULUMI_LANGUAGE_NODEJS_VERSION from github.com/pulumi/pulumi/sdk/v3 (cold: about 2 minutes)"
-  go_build "$root/scripts/toolchain/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+  go_build "$root/toolchain/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
     "$cli_dir/pulumi-language-nodejs" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_LANGUAGE_NODEJS_VERSION"
 fi
 export PATH="$cli_dir:$PATH"
@@ -92,7 +92,7 @@ build_kubernetes() {
   echo "    building pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION (cold: about 10 minutes)"
   local build="$TOOLCHAIN/src/kubernetes-$KUBERNETES_PROVIDER_VERSION"
   rm -rf "$build" && mkdir -p "$build"
-  cp "$root/scripts/toolchain/kubernetes/go.mod" "$root/scripts/toolchain/kubernetes/go.sum" "$build/"
+  cp "$root/toolchain/kubernetes/go.mod" "$root/toolchain/kubernetes/go.sum" "$build/"
   (
     cd "$build"
     export GOFLAGS=-mod=readonly
@@ -107,7 +107,7 @@ build_kubernetes() {
 
 build_docker_build() {
   echo "    building pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION (cold: about 4 minutes)"
-  go_build "$root/scripts/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
+  go_build "$root/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
     "$1" "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
 }
 

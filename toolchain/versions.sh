@@ -1,9 +1,9 @@
-# The toolchain's pinned versions. Sourced by scripts/toolchain.sh; tests/unit/toolchain.test.ts checks that
+# The toolchain's pinned versions. Sourced by toolchain/toolchain.sh; tests/unit/toolchain.test.ts checks that
 # each equals the npm package it serves (package.json), so the CLI and plugins match the SDKs.
 
-# Pulumi CLI: the release of @pulumi/pulumi. Built from github.com/pulumi/pulumi/pkg/v3 (scripts/toolchain/pulumi).
+# Pulumi CLI: the release of @pulumi/pulumi. Built from github.com/pulumi/pulumi/pkg/v3 (toolchain/pulumi).
 PULUMI_VERSION=3.260.0
-# Node.js language host: see scripts/toolchain/language-nodejs/go.mod for why it is v3.68.0.
+# Node.js language host: see toolchain/language-nodejs/go.mod for why it is v3.68.0.
 PULUMI_LANGUAGE_NODEJS_VERSION=3.68.0
 # Provider plugins: the releases of @pulumi/kubernetes and @pulumi/docker-build.
 KUBERNETES_PROVIDER_VERSION=4.25.0
