@@ -2,22 +2,26 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
-import { awaitRollout, type RolloutResult } from "./components/rollout";
+import { awaitRollout, type RolloutResult } from "./rollout";
 import { appSecret, restrictedNamespace, Workload } from "./components/workload";
 import type { Settings } from "./settings/settings";
 
-export interface ReleaseOutputs {
+/**
+ * The stack's outputs, as plain values: what the commands (cli/) read back after an update. The program
+ * returns the same keys as ReleaseOutputs. Keys that do not apply to the delivery mode are left out.
+ */
+export interface StackOutputs {
   /** The immutable reference the Deployment runs: registry/repository@sha256:... */
-  readonly imageRef: pulumi.Output<string>;
+  readonly imageRef: string;
   readonly imageTag: string;
   readonly deliveryMode: Settings["deliveryMode"];
-  readonly namespace: pulumi.Output<string>;
-  readonly deploymentName: pulumi.Output<string>;
-  readonly serviceName: pulumi.Output<string>;
+  readonly namespace: string;
+  readonly deploymentName: string;
+  readonly serviceName: string;
   /** direct mode: the revision of the Deployment that is live once `pulumi up` returns. */
-  readonly rollout?: pulumi.Output<RolloutResult>;
+  readonly rollout?: RolloutResult;
   /** gitops mode: the Argo CD Application that applies the rendered workload. */
-  readonly applicationName?: pulumi.Output<string>;
+  readonly applicationName?: string;
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
   readonly renderDirectory?: string;
   /** gitops mode: where a release pushes the rendered manifests and where Argo CD reads them. */
@@ -32,6 +36,9 @@ export interface ReleaseOutputs {
    */
   readonly cluster?: { readonly kubeconfig: string; readonly kubeContext: string };
 }
+
+/** What the program returns: the stack's outputs, each known once the update has applied what it names. */
+export type ReleaseOutputs = { readonly [K in keyof StackOutputs]: StackOutputs[K] | pulumi.Output<StackOutputs[K]> };
 
 /**
  * Declares one release of one stack from its settings: the image, the workload and, in gitops mode, the

@@ -1,38 +1,151 @@
-/** What every command in scripts/cli shares: the project directory, failing with a message, stack names. */
+/**
+ * The skeleton every tagship command shares: how a command is declared, the common options (declared and
+ * validated here once), usage errors, and the exit codes.
+ */
 import * as path from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { stackNames } from "./pulumi";
+import { parseArgs } from "node:util";
 
-/** Prints `error: <message>` and exits 1. */
-export function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
+/** 0: done. 1: the release or operation failed. 2: the command line is wrong; nothing was changed. */
+export const EXIT = { done: 0, failed: 1, usage: 2 } as const;
+
+/** A bad command line: ends the command with exit 2, the message and the command's usage. */
+export class UsageError extends Error {}
+
+/** One option of a command: a flag (boolean) or a value (string). */
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  /** The value's placeholder in the usage, e.g. "<imageRef>". Values only. */
+  readonly value?: string;
+  readonly default?: string | boolean;
+  /** One line for `--help`. */
+  readonly description: string;
 }
 
-/** The command line, parsed; an unknown option or a missing value ends the command with its usage. */
-export function parseCommandLine<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>> {
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** The options every command may take, declared once; a command names the ones it uses besides --cwd. */
+export const COMMON_OPTIONS = {
+  cwd: { type: "string", value: "<dir>", description: "the project directory (default: this checkout)" },
+  stack: { type: "string", value: "<name>", description: "the stack" },
+  timeout: {
+    type: "string",
+    value: "<s>",
+    default: "600",
+    description: "bound on the wait for the release to go live, whole seconds > 0 (default 600)",
+  },
+} as const satisfies OptionSpecs;
+
+export type CommonOption = "stack" | "timeout";
+
+type Values<O extends OptionSpecs> = {
+  readonly [K in keyof O]: O[K]["type"] extends "boolean" ? boolean : O[K] extends { default: string } ? string : string | undefined;
+};
+
+/** What a command's run receives: the command line, parsed and checked. */
+export interface Invocation<O extends OptionSpecs> {
+  /** The project directory: --cwd, or the checkout the command is in. */
+  readonly cwd: string;
+  /** --stack, for the commands that take it: required there. */
+  readonly stack: string;
+  /** --timeout in seconds, for the commands that take it. */
+  readonly timeoutSeconds: number;
+  readonly options: Values<O>;
+  readonly positionals: readonly string[];
+}
+
+export interface Command<O extends OptionSpecs = OptionSpecs> {
+  readonly name: string;
+  /** One line for `tagship --help`. */
+  readonly summary: string;
+  /** The arguments after `tagship <name>`, common options left out: they are added from `common`. */
+  readonly usage: string;
+  /** More lines for `tagship <name> --help`. */
+  readonly details?: string;
+  readonly options: O;
+  /** The common options it takes besides --cwd. */
+  readonly common: readonly CommonOption[];
+  /** Whether it takes positional arguments (it checks their number and shape itself, with UsageError). */
+  readonly positionals: boolean;
+  /** Runs it; a thrown UsageError exits 2, any other error 1. */
+  run(invocation: Invocation<O>): Promise<void>;
+}
+
+/** Declares a command; the identity function that lets TypeScript type its options. */
+export function command<O extends OptionSpecs>(c: Command<O>): Command<O> {
+  return c;
+}
+
+/** The full usage line of a command. */
+export function usageLine(c: Command): string {
+  const common = c.common.map((o) => {
+    const spec = COMMON_OPTIONS[o];
+    return o === "stack" ? `--stack ${spec.value}` : `[--${o} ${spec.value}]`;
+  });
+  return ["tagship", c.name, c.usage, ...common, `[--cwd ${COMMON_OPTIONS.cwd.value}]`].filter(Boolean).join(" ");
+}
+
+/** `tagship <name> --help`: the usage, the details and every option. */
+export function helpText(c: Command): string {
+  const specs: [string, OptionSpec][] = [
+    ...Object.entries(c.options),
+    ...c.common.map((o) => [o, COMMON_OPTIONS[o]] as [string, OptionSpec]),
+    ["cwd", COMMON_OPTIONS.cwd],
+  ];
+  const flags = specs.map(([name, s]) => [`--${name}${s.value ? ` ${s.value}` : ""}`, s.description] as const);
+  const width = Math.max(...flags.map(([f]) => f.length));
+  return [
+    `usage: ${usageLine(c)}`,
+    "",
+    c.summary,
+    ...(c.details ? ["", c.details] : []),
+    "",
+    "options:",
+    ...flags.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
+    `  ${"--help".padEnd(width)}  this help`,
+  ].join("\n");
+}
+
+/** Parses a command's arguments into its invocation; every problem with them is a UsageError. */
+export function parseInvocation<O extends OptionSpecs>(c: Command<O>, args: readonly string[], defaultCwd: string): Invocation<O> {
+  const specs: Record<string, OptionSpec> = { ...c.options, cwd: COMMON_OPTIONS.cwd };
+  for (const o of c.common) specs[o] = COMMON_OPTIONS[o];
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    return parseArgs(config);
+    parsed = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        Object.entries(specs).map(([name, s]) => [name, s.default === undefined ? { type: s.type } : { type: s.type, default: s.default }]),
+      ),
+      allowPositionals: c.positionals,
+      strict: true,
+    });
   } catch (e) {
-    fail(`${(e as Error).message}\nusage: ${usage}`);
+    throw new UsageError((e as Error).message);
   }
+  const { values } = parsed;
+  const takesStack = c.common.includes("stack");
+  const stack = takesStack ? ((values.stack as string | undefined) ?? "") : "";
+  if (takesStack && stack === "") throw new UsageError(`--stack <name> is required: the stack to ${c.name}`);
+  return {
+    cwd: path.resolve((values.cwd as string | undefined) ?? defaultCwd),
+    stack,
+    timeoutSeconds: c.common.includes("timeout") ? timeoutSeconds(values.timeout as string) : Number(COMMON_OPTIONS.timeout.default),
+    options: values as Values<O>,
+    positionals: parsed.positionals,
+  };
 }
 
-/** The project directory: --cwd if given, else the checkout this script is in. */
-export function projectDir(cwd: string | undefined): string {
-  return path.resolve(cwd ?? path.join(__dirname, "../.."));
-}
-
-/** Runs a command's main function; an error ends it with its message. */
-export function run(main: () => Promise<void>): void {
-  main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+/** --timeout: a whole number of seconds > 0. */
+function timeoutSeconds(text: string): number {
+  const seconds = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new UsageError(`--timeout ${text}: allowed a whole number of seconds > 0`);
+  return seconds;
 }
 
 /** Checks that each named stack exists; the error names the argument, the value and the stacks there are. */
-export function requireStacks(cwd: string, args: readonly (readonly [argument: string, stack: string])[]): void {
-  const stacks = stackNames(cwd);
+export function requireStacks(existing: readonly string[], args: readonly (readonly [argument: string, stack: string])[]): void {
   for (const [argument, name] of args) {
-    if (!stacks.includes(name))
-      fail(`${argument} = "${name}": no such stack (stacks: ${stacks.join(", ") || "none"}); name an existing stack`);
+    if (!existing.includes(name))
+      throw new UsageError(`${argument} = "${name}": no such stack (stacks: ${existing.join(", ") || "none"}); name an existing stack`);
   }
 }

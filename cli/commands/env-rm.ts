@@ -1,47 +1,45 @@
 /**
- * Removes an environment and everything it created: `pulumi destroy` (the namespace and everything in it,
- * and in gitops mode the Application and AppProject; the provider waits until the namespace is gone), the
- * stack's manifests on the branch Argo CD read (gitops), then the stack, its state and Pulumi.<stack>.yaml.
- * Images stay in the registry: other environments may run them. Without --yes it only lists what it would
- * remove.
- *
- * Usage: node --import tsx scripts/cli/env-rm.ts <stack> [--yes] [--cwd <dir>]
+ * env-rm: removes an environment and everything it created: the engine's destroy (the namespace and
+ * everything in it, and in gitops mode the Application and AppProject; the provider waits until the namespace
+ * is gone), the stack's manifests on the branch Argo CD read (gitops), then the stack, its state and
+ * Pulumi.<stack>.yaml. Images stay in the registry: other environments may run them. Without --yes it only
+ * lists what it would remove.
  */
-import { retireManifests } from "./gitops";
-import { fail, parseCommandLine, projectDir, requireStacks, run } from "./command";
-import { pulumi, stackOutputs } from "./pulumi";
+import { command, requireStacks, UsageError } from "../command";
+import { openStack, stackNames, stackOutputs, streamed } from "../engine/workspace";
+import { retireManifests } from "../release/gitops";
 
-const USAGE = "npm run env:rm -- <stack> [--yes] [--cwd <dir>]";
-const { values, positionals } = parseCommandLine(USAGE, {
-  options: { yes: { type: "boolean", default: false }, cwd: { type: "string" } },
-  allowPositionals: true,
+export default command({
+  name: "env-rm",
+  summary: "remove an environment and everything it created (lists it first; --yes removes)",
+  usage: "<stack> [--yes]",
+  options: { yes: { type: "boolean", default: false, description: "remove; without it, only list what would be removed" } },
+  common: [],
+  positionals: true,
+  async run({ cwd, options, positionals }) {
+    const name = positionals[0];
+    if (positionals.length !== 1 || !name)
+      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship env-rm staging\``);
+    requireStacks(await stackNames(cwd), [["<stack>", name]]);
+    const stack = await openStack(cwd, name);
+    const outputs = await stackOutputs(stack);
+    const gitops = outputs.deliveryMode === "gitops" && outputs.gitops ? outputs.gitops : undefined;
+    const removed = [
+      ...(outputs.namespace ? [`namespace ${outputs.namespace} and everything in it`] : []),
+      ...(gitops ? [`Application ${gitops.argocdNamespace}/${outputs.applicationName} and its AppProject`] : []),
+      ...(gitops ? [`${outputs.renderDirectory}/ on ${gitops.repoUrl} ${gitops.revision}`] : []),
+      `stack ${name}: its state and Pulumi.${name}.yaml`,
+    ];
+    if (!options.yes) {
+      console.log(`env-rm ${name} would remove:\n${removed.map((r) => `  - ${r}`).join("\n")}\nnothing removed: run again with --yes`);
+      return;
+    }
+    const started = Date.now();
+    console.log(`removing environment ${name}: pulumi destroy`);
+    const destroyed = await stack.destroy({ onError: streamed.onError });
+    console.log(`destroyed: ${JSON.stringify(destroyed.summary.resourceChanges ?? {})}`);
+    if (gitops) await retireManifests({ stackName: name, cwd, log: (l) => console.log(l) }, outputs, `remove environment ${name}`);
+    await stack.workspace.removeStack(name);
+    console.log(`removed ${removed.join("; ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  },
 });
-const cwd = projectDir(values.cwd);
-
-async function main() {
-  const stack = positionals[0];
-  if (positionals.length !== 1 || !stack) fail(`expected one stack name, got ${positionals.length}: run \`npm run env:rm -- staging\``);
-  requireStacks(cwd, [["<stack>", stack]]);
-  const outputs = stackOutputs(cwd, stack);
-  const gitops = outputs.deliveryMode === "gitops" && outputs.gitops ? outputs.gitops : undefined;
-  const removed = [
-    ...(outputs.namespace ? [`namespace ${outputs.namespace} and everything in it`] : []),
-    ...(gitops ? [`Application ${gitops.argocdNamespace}/${outputs.applicationName} and its AppProject`] : []),
-    ...(gitops ? [`${outputs.renderDirectory}/ on ${gitops.repoUrl} ${gitops.revision}`] : []),
-    `stack ${stack}: its state and Pulumi.${stack}.yaml`,
-  ];
-  if (!values.yes) {
-    console.log(`env:rm ${stack} would remove:\n${removed.map((r) => `  - ${r}`).join("\n")}\nnothing removed: run again with --yes`);
-    return;
-  }
-  const started = Date.now();
-  console.log(`removing environment ${stack}: pulumi destroy`);
-  console.log(pulumi(cwd, stack, ["destroy", "--yes", "--skip-preview"]).trim().split("\n").slice(-4).join("\n"));
-  if (gitops) {
-    await retireManifests({ stackName: stack, cwd, log: (l) => console.log(l) }, outputs, `remove environment ${stack}`);
-  }
-  pulumi(cwd, stack, ["stack", "rm", "--yes"]);
-  console.log(`removed ${removed.join("; ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-run(main);

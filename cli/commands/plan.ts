@@ -1,37 +1,34 @@
 /**
- * The rollout plan of one or more stacks as markdown, for a pull-request comment (scripts/cli/rollout-plan.ts
- * says what it contains). Each argument is a stack, previewed here with `pulumi preview --json` and read as
- * it is now with `pulumi stack export`, or `<stack>=<file>`, a preview already saved (`-` for standard input).
- *
- * Usage: node --import tsx scripts/cli/plan.ts [--cwd <project dir>] <stack>[=<preview.json>] ...
+ * plan: the rollout plan of one or more stacks as markdown, for a pull-request comment (cli/plan/rollout-plan.ts
+ * says what it contains). Each argument is a stack, previewed here and read as it is now (its state), or
+ * `<stack>=<file>`, a `pulumi preview --json` already saved (`-` for standard input).
  */
 import * as fs from "node:fs";
-import { fail, parseCommandLine, projectDir } from "./command";
-import { policyPackArgs, pulumi as runPulumi } from "./pulumi";
-import { rolloutPlan, type PreviewJson, type StateResource } from "./rollout-plan";
+import { command, UsageError } from "../command";
+import { openStack, previewJson } from "../engine/workspace";
+import { rolloutPlan, type PreviewJson, type StateResource } from "../plan/rollout-plan";
 
-const USAGE = "npm run plan -- [--cwd <project dir>] <stack>[=<preview.json>] ...";
-const { values, positionals } = parseCommandLine(USAGE, { options: { cwd: { type: "string" } }, allowPositionals: true });
-const cwd = projectDir(values.cwd);
-if (positionals.length === 0) fail("name at least one stack, e.g. `plan dev` or `plan dev=preview-dev.json`");
-
-function pulumi(stack: string, args: string[]): string {
-  try {
-    return runPulumi(cwd, stack, args);
-  } catch (e) {
-    fail((e as Error).message);
-  }
+/** The arguments, each a stack and perhaps a saved preview; a bad one is a usage error. */
+function parseTargets(positionals: readonly string[]): { stack: string; file: string | undefined }[] {
+  if (positionals.length === 0)
+    throw new UsageError("name at least one stack, e.g. `tagship plan dev` or `tagship plan dev=preview-dev.json`");
+  return positionals.map((arg) => {
+    const [stack = "", file] = arg.split("=", 2);
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack))
+      throw new UsageError(`"${arg}": allowed <stack> or <stack>=<preview.json>, with a stack name of letters, digits, _ . -`);
+    return { stack, file };
+  });
 }
 
-function preview(stack: string, file: string | undefined): PreviewJson {
+async function preview(cwd: string, stack: string, file: string | undefined): Promise<PreviewJson> {
   let text: string;
   if (file === undefined) {
-    text = pulumi(stack, ["preview", "--json", ...policyPackArgs(cwd)]);
+    text = await previewJson(cwd, stack);
   } else {
     try {
       text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
     } catch (e) {
-      fail(`${stack}=${file}: cannot read the preview (${(e as Error).message})`);
+      throw new Error(`${stack}=${file}: cannot read the preview (${(e as Error).message})`);
     }
   }
   try {
@@ -39,18 +36,29 @@ function preview(stack: string, file: string | undefined): PreviewJson {
     if (!Array.isArray(parsed.steps)) throw new Error("no steps array");
     return parsed;
   } catch (e) {
-    fail(`the preview of stack ${stack} is not the JSON of \`pulumi preview --json\` (${(e as Error).message})`);
+    throw new Error(`the preview of stack ${stack} is not the JSON of \`pulumi preview --json\` (${(e as Error).message})`);
   }
 }
 
-const stacks = positionals.map((arg) => {
-  const [stack = "", file] = arg.split("=", 2);
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack))
-    fail(`"${arg}": allowed <stack> or <stack>=<preview.json>, with a stack name of letters, digits, _ . -`);
-  const current =
-    file === undefined
-      ? ((JSON.parse(pulumi(stack, ["stack", "export"])) as { deployment?: { resources?: StateResource[] } }).deployment?.resources ?? [])
-      : undefined;
-  return { stack, preview: preview(stack, file), current };
+/** The stack's resources as they are now, for what the preview leaves out (it lists only what changes). */
+async function currentResources(cwd: string, stack: string): Promise<StateResource[]> {
+  const state = (await (await openStack(cwd, stack)).exportStack()) as { deployment?: { resources?: StateResource[] } };
+  return state.deployment?.resources ?? [];
+}
+
+export default command({
+  name: "plan",
+  summary: "the rollout plan of stacks as markdown, for a pull-request comment",
+  usage: "<stack>[=<preview.json>] ...",
+  options: {},
+  common: [],
+  positionals: true,
+  async run({ cwd, positionals }) {
+    const stacks = [];
+    for (const { stack, file } of parseTargets(positionals)) {
+      const current = file === undefined ? await currentResources(cwd, stack) : undefined;
+      stacks.push({ stack, preview: await preview(cwd, stack, file), current });
+    }
+    process.stdout.write(`${rolloutPlan(stacks)}\n`);
+  },
 });
-process.stdout.write(`${rolloutPlan(stacks)}\n`);

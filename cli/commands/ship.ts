@@ -1,58 +1,59 @@
 /**
- * A release of one stack, ending only when it is live (release.ts): `pulumi up`, then in gitops mode the
- * push and the wait for Argo CD. scripts/up.sh runs it after the set-up, so `pulumi config set imageTag X`
- * and `make up` (or `npm run ship -- --stack <stack>`) are the whole release, and `pulumi config set
+ * ship: a release of one stack, ending only when it is live (deliver.ts): the engine's update, then in gitops
+ * mode the push and the wait for Argo CD. scripts/up.sh runs it after the set-up, so `pulumi config set
+ * imageTag X` and `make up` (or `tagship ship --stack <stack>`) are the whole release, and `pulumi config set
  * deliveryMode gitops|direct` followed by the same command is the whole switch.
  *
  * --rollback-on-failure: when the release does not go live, release the stack's last good digest again
- * (rollback.ts does the same by hand) and still exit non-zero, naming both.
- *
- * Usage: node --import tsx scripts/cli/ship.ts --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]
+ * (rollback does the same by hand) and still fail, naming both.
  */
-import { fail, parseCommandLine, projectDir, requireStacks } from "./command";
-import { liveDeployment, runs } from "./deployment";
-import { goodReleases } from "./history";
-import { stackOutputs } from "./pulumi";
-import { releaseDigest, releaseStack } from "./release";
+import { command, requireStacks } from "../command";
+import { openStack, stackNames, stackOutputs } from "../engine/workspace";
+import { releaseDigest, releaseStack, type ReleaseOptions } from "../release/deliver";
+import { goodReleases } from "../release/history";
+import { liveDeployment, runs } from "../release/live";
 
-const USAGE = "npm run ship -- --stack <name> [--rollback-on-failure] [--cwd <dir>] [--timeout <s>] [-- <pulumi up flags>]";
-const { values, positionals } = parseCommandLine(USAGE, {
+export default command({
+  name: "ship",
+  summary: "release a stack: pulumi up, then in gitops mode the push and the wait for Argo CD; ends when live",
+  usage: "[--rollback-on-failure] [--skip-preview]",
   options: {
-    stack: { type: "string" },
-    cwd: { type: "string" },
-    timeout: { type: "string", default: "600" },
-    "rollback-on-failure": { type: "boolean", default: false },
+    "rollback-on-failure": {
+      type: "boolean",
+      default: false,
+      description: "if the release does not go live, release the last good digest again (and still exit 1)",
+    },
+    "skip-preview": { type: "boolean", default: false, description: "update without the engine's preview first" },
   },
-  allowPositionals: true,
+  common: ["stack", "timeout"],
+  positionals: false,
+  async run({ cwd, stack: name, timeoutSeconds, options }) {
+    requireStacks(await stackNames(cwd), [["--stack", name]]);
+    const release: ReleaseOptions = { stack: await openStack(cwd, name), cwd, timeoutSeconds, skipPreview: options["skip-preview"] };
+    try {
+      await releaseStack(release);
+    } catch (e) {
+      const failure = e instanceof Error ? e : new Error(String(e));
+      if (!options["rollback-on-failure"]) throw failure;
+      await rollBack(release, failure).catch((r: unknown) => {
+        throw new Error(`${failure.message}\nthe rollback failed too: ${r instanceof Error ? r.message : String(r)}`);
+      });
+    }
+  },
 });
-const stackName = values.stack ?? fail("--stack <name> is required: the stack to release");
-const cwd = projectDir(values.cwd);
-const timeoutSeconds = Number(values.timeout);
-if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) fail(`--timeout ${values.timeout}: allowed a whole number of seconds > 0`);
-requireStacks(cwd, [["--stack", stackName]]);
-const options = { stackName, cwd, timeoutSeconds, upArgs: positionals };
 
-async function rollBack(failure: Error): Promise<never> {
-  const last = goodReleases(cwd, stackName)[0];
-  if (!last) fail(`${failure.message}\nno good release of stack ${stackName} is recorded: nothing to roll back to`);
-  const running = await liveDeployment(cwd, stackName, stackOutputs(cwd, stackName)).catch(() => undefined);
+/** Releases the stack's last good digest again after a failed release; always ends in an error naming both. */
+async function rollBack(release: ReleaseOptions, failure: Error): Promise<never> {
+  const { stack, cwd } = release;
+  const last = (await goodReleases(stack))[0];
+  if (!last) throw new Error(`${failure.message}\nno good release of stack ${stack.name} is recorded: nothing to roll back to`);
+  const running = await liveDeployment(cwd, stack.name, await stackOutputs(stack)).catch(() => undefined);
   if (running && runs(running, last)) {
-    fail(
+    throw new Error(
       `${failure.message}\nnot rolled back: the failing release is the last good one (${last.tag}, ${last.imageRef}), so its configuration failed; fix it and release again`,
     );
   }
   console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release ${last.tag} (${last.imageRef})`);
-  await releaseDigest(options, last.imageRef, last.tag);
-  fail(`${failure.message}\nrolled back: stack ${stackName} runs ${last.tag} (${last.imageRef}) again`);
+  await releaseDigest(release, last.imageRef, last.tag);
+  throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${last.tag} (${last.imageRef}) again`);
 }
-
-releaseStack(options).then(
-  () => undefined,
-  (e: unknown) => {
-    const failure = e instanceof Error ? e : new Error(String(e));
-    if (!values["rollback-on-failure"]) fail(failure.message);
-    return rollBack(failure).catch((r: unknown) =>
-      fail(`${failure.message}\nthe rollback failed too: ${r instanceof Error ? r.message : String(r)}`),
-    );
-  },
-);

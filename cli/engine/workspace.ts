@@ -1,51 +1,88 @@
-/** The Pulumi CLI as the commands use it: one stack, non-interactive, output captured. */
-import { execFileSync } from "node:child_process";
+/**
+ * The Pulumi engine as the commands drive it: the Automation API (LocalWorkspace) over the pinned CLI, as the
+ * integration tests do, one workspace per project directory.
+ */
+import { execFile } from "node:child_process";
 import * as path from "node:path";
-import type { StackOutputs } from "./gitops";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { StackOutputs } from "../../release";
 
-/** Runs `pulumi <args>` in `cwd`, non-interactive, and returns its standard output; throws with its last lines. */
-function cli(cwd: string, args: readonly string[], what: string): string {
-  try {
-    return execFileSync("pulumi", [...args, "--non-interactive"], {
-      cwd,
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ["ignore", "pipe", "pipe"],
+const workspaces = new Map<string, Promise<LocalWorkspace>>();
+
+/**
+ * The project's workspace. The Automation API opens a stack with `pulumi stack select`, which would change
+ * the stack the user's own `pulumi` commands act on (a `promote dev prod` would leave prod selected); every
+ * operation names its stack (--stack), so opening one here only checks that it exists.
+ */
+export function workspace(cwd: string): Promise<LocalWorkspace> {
+  let ws = workspaces.get(cwd);
+  if (!ws) {
+    ws = LocalWorkspace.create({ workDir: cwd }).then((w) => {
+      w.selectStack = async (name: string) => {
+        if (!(await stackNamesOf(w)).includes(name)) throw new Error(`stack ${name} does not exist`);
+      };
+      return w;
     });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    const tail = (err.stderr || err.stdout || String(e)).trim().split("\n").slice(-5).join("\n");
-    throw new Error(`${what} failed: ${tail}`);
+    workspaces.set(cwd, ws);
   }
+  return ws;
 }
 
-/** Runs `pulumi <args> --stack <stack>` in `cwd` and returns its standard output; throws with its last lines. */
-export function pulumi(cwd: string, stack: string, args: readonly string[]): string {
-  return cli(cwd, [...args, "--stack", stack], `pulumi ${args.slice(0, 2).join(" ")} --stack ${stack}`);
-}
-
-/** The flags that make the engine run the project's policy pack (policy/) beside a preview or an update. */
-export function policyPackArgs(cwd: string): string[] {
-  return ["--policy-pack", path.join(cwd, "policy")];
-}
-
-/** The stack's outputs; none for a stack that has never been updated (or does not exist). */
-export function stackOutputs(cwd: string, stack: string): StackOutputs {
-  try {
-    return JSON.parse(pulumi(cwd, stack, ["stack", "output", "--json"])) as StackOutputs;
-  } catch {
-    return {};
-  }
-}
-
-/** The URL of the backend the CLI is logged in to, e.g. file:///home/me/state or https://api.pulumi.com. */
-export function backendUrl(cwd: string): string {
-  return (JSON.parse(cli(cwd, ["whoami", "--json"], "pulumi whoami")) as { url?: string }).url ?? "";
+async function stackNamesOf(ws: LocalWorkspace): Promise<string[]> {
+  return (await ws.listStacks()).map((s) => s.name.split("/").at(-1) ?? s.name);
 }
 
 /** The names of the project's stacks. */
-export function stackNames(cwd: string): string[] {
-  return (JSON.parse(cli(cwd, ["stack", "ls", "--json"], "pulumi stack ls")) as { name: string }[]).map(
-    (s) => s.name.split("/").at(-1) ?? s.name,
-  );
+export async function stackNames(cwd: string): Promise<string[]> {
+  return stackNamesOf(await workspace(cwd));
+}
+
+/** An existing stack of the project, not selected (see workspace). */
+export async function openStack(cwd: string, name: string): Promise<Stack> {
+  return Stack.select(name, await workspace(cwd));
+}
+
+/** The stack's outputs as plain values; none for a stack that has never been updated. */
+export async function stackOutputs(stack: Stack): Promise<Partial<StackOutputs>> {
+  const outputs = await stack.outputs().catch(() => ({}));
+  return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, (o as { value: unknown }).value]));
+}
+
+/** The project's policy pack (policy/), which the engine runs beside every preview and update of a command. */
+export function policyPacks(cwd: string): string[] {
+  return [path.join(cwd, "policy")];
+}
+
+/** Streams what the engine prints to this process's output, as the CLI would. */
+export const streamed = {
+  onOutput: (out: string) => process.stdout.write(out),
+  onError: (err: string) => process.stderr.write(err),
+} as const;
+
+/** The exit code of a failed engine operation, as the Automation API reports it. */
+export function exitCode(e: unknown): string {
+  return /^code: (-?[0-9]+)/m.exec(e instanceof Error ? e.message : "")?.[1] ?? "unknown";
+}
+
+/** The last lines of a failed engine operation's message (the Automation API puts the whole output there). */
+export function lastLines(e: unknown, n = 5): string {
+  return (e instanceof Error ? e.message : String(e)).trim().split("\n").slice(-n).join("\n");
+}
+
+/**
+ * `pulumi preview --json` of a stack: the steps as the engine plans them. The Automation API has no verb for
+ * this (its preview returns only a change summary), so this one runs the CLI.
+ */
+export function previewJson(cwd: string, stack: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "pulumi",
+      ["preview", "--json", "--stack", stack, "--non-interactive", ...policyPacks(cwd).flatMap((p) => ["--policy-pack", p])],
+      { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`pulumi preview --stack ${stack} failed: ${lastLines(stderr || stdout || error.message)}`));
+        else resolve(stdout);
+      },
+    );
+  });
 }

@@ -1,33 +1,17 @@
 /**
  * The git half of a gitops release, after `pulumi up` has rendered deploy/<stack>/ and applied the
- * Application (scripts/cli/ship.ts runs it): commit the rendered manifests, push them to the branch Argo CD
+ * Application (deliver.ts runs it): commit the rendered manifests, push them to the branch Argo CD
  * tracks, ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
  * Deployment's rollout is complete. And, once a stack has left gitops mode, the removal of its manifests
  * from that branch.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import {
-  applicationVerdict,
-  connect,
-  deploymentSnapshot,
-  readRetrying,
-  rolloutVerdict,
-  UNREACHABLE_SECONDS,
-} from "../../components/rollout";
+import { applicationVerdict, connect, deploymentSnapshot, readRetrying, rolloutVerdict, UNREACHABLE_SECONDS } from "../../rollout";
+import type { StackOutputs } from "../../release";
 
-/** The stack outputs these steps read (the program, release.ts, exports them). */
-export interface StackOutputs {
-  readonly deliveryMode?: string;
-  readonly imageTag?: string;
-  readonly namespace?: string;
-  readonly deploymentName?: string;
-  readonly applicationName?: string;
-  readonly renderDirectory?: string;
-  readonly imageRef?: string;
-  readonly gitops?: { repoUrl: string; revision: string; argocdNamespace: string };
-  readonly cluster?: { kubeconfig: string; kubeContext: string };
-}
+/** The outputs of a stack, as far as it has any: one that was never updated has none. */
+export type Outputs = Partial<StackOutputs>;
 
 export interface GitopsStep {
   readonly stackName: string;
@@ -60,7 +44,7 @@ export function required<T>(value: T | undefined, what: string, stackName: strin
 }
 
 /** The stack's cluster, from its `cluster` output. */
-export async function clusterOf(cwd: string, stackName: string, outputs: StackOutputs) {
+export async function clusterOf(cwd: string, stackName: string, outputs: Outputs) {
   const cluster = required(outputs.cluster, "cluster", stackName);
   const { client, kc } = await connect(cluster.kubeconfig && path.resolve(cwd, cluster.kubeconfig), cluster.kubeContext || undefined);
   return { client, kc, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
@@ -73,7 +57,7 @@ const applicationRef = (name: string, namespace: string) => ({
 });
 
 /** Push the rendered manifests and wait until Argo CD has them live. Throws with the reason if it fails. */
-export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeoutSeconds: number): Promise<void> {
+export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSeconds: number): Promise<void> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const gitops = required(outputs.gitops, "gitops", step.stackName);
@@ -164,7 +148,7 @@ export async function pushAndWait(step: GitopsStep, outputs: StackOutputs, timeo
  * stack's manifests, so that a later Application never syncs stale ones. `previous` are the stack's outputs
  * from when it was in gitops mode.
  */
-export async function retireManifests(step: GitopsStep, previous: StackOutputs, reason: string): Promise<void> {
+export async function retireManifests(step: GitopsStep, previous: Outputs, reason: string): Promise<void> {
   const gitops = required(previous.gitops, "gitops (before the switch)", step.stackName);
   const dir = required(previous.renderDirectory, "renderDirectory (before the switch)", step.stackName);
   const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);

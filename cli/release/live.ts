@@ -1,6 +1,6 @@
 /** What a stack's Deployment runs now, read from its cluster: the checks behind promote and rollback. */
-import { rolloutVerdict, deploymentSnapshot, type RolloutVerdict } from "../../components/rollout";
-import { clusterOf, required, type StackOutputs } from "./gitops";
+import { rolloutVerdict, deploymentSnapshot, type RolloutVerdict } from "../../rollout";
+import { clusterOf, required, type Outputs } from "./gitops";
 
 export interface LiveDeployment {
   /** The image of the pod template: what the Deployment runs once its rollout is complete. */
@@ -11,7 +11,7 @@ export interface LiveDeployment {
   readonly name: string;
 }
 
-export async function liveDeployment(cwd: string, stackName: string, outputs: StackOutputs): Promise<LiveDeployment> {
+export async function liveDeployment(cwd: string, stackName: string, outputs: Outputs): Promise<LiveDeployment> {
   const namespace = required(outputs.namespace, "namespace", stackName);
   const name = required(outputs.deploymentName, "deploymentName", stackName);
   const { apps } = await clusterOf(cwd, stackName, outputs);

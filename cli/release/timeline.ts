@@ -1,12 +1,12 @@
 /**
  * The picture of a rollout: ready pods of the old and the new version over time, recorded from a watch of
  * the stack's pods during a release and drawn as an SVG, like the screenshots of the manual process this
- * project started from. release.ts records one for every release of a stack that already runs and prints
+ * project started from. deliver.ts records one for every release of a stack that already runs and prints
  * where it is.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { clusterOf, type StackOutputs } from "./gitops";
+import { clusterOf, type Outputs } from "./gitops";
 
 /** One moment: seconds since the release started, and ready pods per ReplicaSet (pod-template-hash). */
 export interface Sample {
@@ -79,7 +79,7 @@ interface PodObject {
 }
 
 /** Watches the stack's pods from now on; `stop` ends the watch and returns what it saw. */
-export async function recordRollout(cwd: string, stackName: string, outputs: StackOutputs) {
+export async function recordRollout(cwd: string, stackName: string, outputs: Outputs) {
   const { client, kc } = await clusterOf(cwd, stackName, outputs);
   const started = Date.now();
   const pods = new Map<string, { hash: string; ready: boolean }>();

@@ -102,7 +102,7 @@ const BAD_CONFIG: Record<string, BadConfig> = {
   "appName not a name": { set: [["appName", "Hello!"]], error: /tagship:appName = "Hello!": allowed/ },
 };
 
-/** Bad arguments to the project's commands (scripts/cli), and what the error must say. */
+/** Bad arguments to the project's commands (tagship <command>), and what the error must say. */
 const BAD_COMMANDS: Record<string, { command: string; args: readonly string[]; error: RegExp }> = {
   "ship: unknown stack": {
     command: "ship",
@@ -112,7 +112,7 @@ const BAD_COMMANDS: Record<string, { command: string; args: readonly string[]; e
   "ship: misspelled option": {
     command: "ship",
     args: ["--stak", STACK],
-    error: /Unknown option '--stak'[\s\S]*usage: npm run ship -- --stack <name>/,
+    error: /Unknown option '--stak'[\s\S]*usage: tagship ship .*--stack <name>/,
   },
   "ship: timeout not a number": {
     command: "ship",
@@ -126,13 +126,13 @@ const BAD_COMMANDS: Record<string, { command: string; args: readonly string[]; e
     args: [STACK, "--to", `127.0.0.1:5000/tagship/hello@sha256:${"0".repeat(64)}`],
     error: /--to = "127\.0\.0\.1:5000\/tagship\/hello@sha256:0{64}": not a good release of stack it-bad-input; known: 1\.0\.0 /,
   },
-  "env:new: bad name and replicas": {
+  "env-new: bad name and replicas": {
     command: "env-new",
     args: ["Bad_Name", "--replicas", "zero"],
     error: /--replicas = "zero": allowed an integer >= 1/,
   },
-  "env:new: unknown mode": { command: "env-new", args: ["it-other", "--mode", "argo"], error: /--mode = "argo": allowed direct or gitops/ },
-  "env:rm: unknown stack": { command: "env-rm", args: ["it-nosuch", "--yes"], error: /<stack> = "it-nosuch": no such stack/ },
+  "env-new: unknown mode": { command: "env-new", args: ["it-other", "--mode", "argo"], error: /--mode = "argo": allowed direct or gitops/ },
+  "env-rm: unknown stack": { command: "env-rm", args: ["it-nosuch", "--yes"], error: /<stack> = "it-nosuch": no such stack/ },
   "plan: bad argument": { command: "plan", args: ["bad name!"], error: /"bad name!": allowed <stack> or <stack>=<preview\.json>/ },
 };
 

@@ -35,7 +35,7 @@ describe("the real engine, render-only stack", () => {
 
   before(async () => {
     const version = execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
-    assert.equal(version, `v${pinnedPulumiVersion()}`, "the pinned pulumi is first on PATH (scripts/toolchain.sh)");
+    assert.equal(version, `v${pinnedPulumiVersion()}`, "the pinned pulumi is first on PATH (toolchain/toolchain.sh)");
     box = sandbox();
     stack = await newStack(box, STACK, CONFIG);
   });

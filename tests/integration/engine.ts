@@ -1,6 +1,6 @@
 /**
  * The real Pulumi engine for integration tests: a throwaway copy of the project, its own file backend and
- * passphrase, and the Automation API's LocalWorkspace over the CLI that scripts/toolchain.sh provides.
+ * passphrase, and the Automation API's LocalWorkspace over the CLI that toolchain/toolchain.sh provides.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,11 +23,11 @@ const PROGRAM_FILES = [
   "policy",
 ];
 
-/** The pinned CLI version, from scripts/toolchain/versions.sh. */
+/** The pinned CLI version, from toolchain/versions.sh. */
 export function pinnedPulumiVersion(): string {
-  const text = fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8");
+  const text = fs.readFileSync(path.join(ROOT, "toolchain/versions.sh"), "utf8");
   const m = /^PULUMI_VERSION=(\S+)$/m.exec(text);
-  if (!m?.[1]) throw new Error("scripts/toolchain/versions.sh has no PULUMI_VERSION");
+  if (!m?.[1]) throw new Error("toolchain/versions.sh has no PULUMI_VERSION");
   return m[1];
 }
 
@@ -102,9 +102,9 @@ export function pulumiCli(box: Sandbox, args: string[], env: Record<string, stri
   return runCommand("pulumi", [...args, "--non-interactive"], { cwd: box.workDir, env: { ...box.env, ...env }, timeoutMs });
 }
 
-/** Runs one of the project's commands (scripts/cli/<name>.ts) on a sandbox; never throws on a non-zero exit. */
+/** Runs `tagship <name>` (cli/main.ts) on a sandbox; never throws on a non-zero exit. */
 export function cliCommand(box: Sandbox, name: string, args: string[], timeoutMs = 400_000): Promise<CommandResult> {
-  return runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "cli", `${name}.ts`), "--cwd", box.workDir, ...args], {
+  return runCommand(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "main.ts"), name, "--cwd", box.workDir, ...args], {
     cwd: ROOT,
     env: box.env,
     timeoutMs,
@@ -112,7 +112,7 @@ export function cliCommand(box: Sandbox, name: string, args: string[], timeoutMs
 }
 
 /**
- * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: scripts/cli/ship.ts (`pulumi up`, then
+ * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: `tagship ship` (`pulumi up`, then
  * for gitops the push and the wait for Argo CD). Returns its output; throws with it if the release failed.
  */
 export async function ship(box: Sandbox, stack: string, timeoutSeconds = 240): Promise<string> {
@@ -143,7 +143,7 @@ export async function gitSandbox() {
   return { box, remote, git };
 }
 
-/** Runs one of the project's scripts, e.g. `scripts/lab.sh up`. */
+/** Runs one of the project's scripts, e.g. `lab/lab.sh up`. */
 export function projectScript(
   script: string,
   args: string[],

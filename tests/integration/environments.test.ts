@@ -1,5 +1,5 @@
-// Environments on the lab: `env:new` creates a stack and its Pulumi.<stack>.yaml from an existing stack, with
-// its own namespace and replicas, that a release deploys; bad arguments create nothing; `env:rm` removes it
+// Environments on the lab: `env-new` creates a stack and its Pulumi.<stack>.yaml from an existing stack, with
+// its own namespace and replicas, that a release deploys; bad arguments create nothing; `env-rm` removes it
 // and everything it created.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -12,7 +12,7 @@ import { Kube, LAB_KUBECONFIG, LAB_STACK } from "./kube";
 const ENV = "it-env";
 const NAMESPACE = `hello-${ENV}`;
 
-describe("environments: env:new and env:rm", () => {
+describe("environments: env-new and env-rm", () => {
   let box: Sandbox;
   let kube: Kube;
   const command = (name: string, ...args: string[]) => cliCommand(box, name, args);
@@ -40,7 +40,7 @@ describe("environments: env:new and env:rm", () => {
   it("refuses bad arguments, naming each, and creates nothing", async () => {
     const before = [await stacks(), configFiles()];
     const run = await command("env-new", "Bad_Name", "--from", "nope", "--replicas", "0", "--mode", "blue");
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 2, "a usage error");
     assert.match(run.output, /4 problems found, nothing was created/);
     assert.match(run.output, /<stack> = "Bad_Name": allowed lowercase letters/);
     assert.match(run.output, /--from = "nope": no such stack \(stacks: dev\)/);
@@ -49,7 +49,7 @@ describe("environments: env:new and env:rm", () => {
     assert.deepEqual([await stacks(), configFiles()], before);
   });
 
-  it("env:new creates the stack and its Pulumi.<stack>.yaml: the lab's settings, its own namespace and replicas", async () => {
+  it("env-new creates the stack and its Pulumi.<stack>.yaml: the lab's settings, its own namespace and replicas", async () => {
     const run = await command("env-new", ENV, "--from", "dev", "--replicas", "2");
     assert.equal(run.code, 0, run.output);
     const config = (parse(fs.readFileSync(path.join(box.workDir, `Pulumi.${ENV}.yaml`), "utf8")) as { config: Record<string, string> })
@@ -65,7 +65,7 @@ describe("environments: env:new and env:rm", () => {
       "tagship:deliveryMode": "direct",
     });
     const again = await command("env-new", ENV);
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2, "a usage error");
     assert.match(again.output, new RegExp(`<stack> = "${ENV}": the stack already exists`));
   });
 
@@ -80,7 +80,7 @@ describe("environments: env:new and env:rm", () => {
     assert.equal(await kube.get("/api/v1/namespaces/hello-dev"), null);
   });
 
-  it("env:rm lists what it would remove without --yes, then removes the namespace, the stack and its config", async () => {
+  it("env-rm lists what it would remove without --yes, then removes the namespace, the stack and its config", async () => {
     const dry = await command("env-rm", ENV);
     assert.equal(dry.code, 0, dry.output);
     assert.match(dry.output, new RegExp(`namespace ${NAMESPACE} and everything in it`));

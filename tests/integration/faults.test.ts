@@ -15,7 +15,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship } from "./engine";
 import { dropNamespace, Kube, labStack, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
-import { stackPrograms } from "../../scripts/cli/orphans";
+import { stackPrograms } from "../../cli/engine/orphans";
 
 const STACK = "it-faults";
 const NAMESPACE = `hello-${STACK}`;
@@ -26,7 +26,7 @@ describe("faults during releases", () => {
   let stack: Stack;
   let kube: Kube;
   let url = "";
-  const lab = (...args: string[]) => projectScript("scripts/lab.sh", args);
+  const lab = (...args: string[]) => projectScript("lab/lab.sh", args);
   const locks = () => filesUnder(path.join(box.stateDir, ".pulumi", "locks"));
   /** The version the Deployment's pod template asks for: it changes when a rollout starts. */
   const templateVersion = async () =>
@@ -126,7 +126,7 @@ describe("faults during releases", () => {
       // What the killed run left: its lock, so the next update is refused and names the way out.
       const blocked = await pulumiCli(box, ["up", "--yes", "--stack", STACK]);
       assert.match(blocked.output, /currently locked[\s\S]*pulumi cancel/);
-      // The documented way back: pulumi cancel, pulumi refresh, the release again (npm run recover).
+      // The documented way back: pulumi cancel, pulumi refresh, the release again (tagship recover).
       const recovered = await cliCommand(box, "recover", ["--stack", STACK]);
       assert.equal(recovered.code, 0, recovered.output);
       assert.match(
@@ -134,7 +134,7 @@ describe("faults during releases", () => {
         /1 stale lock\(s\)[\s\S]*1\/3 pulumi cancel[\s\S]*2\/3 pulumi refresh[\s\S]*3\/3 the release again[\s\S]*recovered: it-faults runs 1\.0\.2/,
       );
       steps.push(
-        `npm run recover ${recovered.seconds.toFixed(1)} s (${/ended [0-9]+ processes/.exec(recovered.output)?.[0] ?? "no process left over"})`,
+        `tagship recover ${recovered.seconds.toFixed(1)} s (${/ended [0-9]+ processes/.exec(recovered.output)?.[0] ?? "no process left over"})`,
       );
       // Nothing of the killed run is left running: its language host and program were ended.
       assert.deepEqual(stackPrograms(box.workDir, STACK), []);

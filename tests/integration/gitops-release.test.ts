@@ -1,4 +1,4 @@
-// A gitops release for real on the lab, through scripts/cli/ship.ts: `pulumi up` renders the workload and applies
+// A gitops release for real on the lab, through `tagship ship`: `pulumi up` renders the workload and applies
 // the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
 // returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";
@@ -145,7 +145,7 @@ describe("gitops release on the lab's Argo CD", () => {
     assert.equal(res.version, "2.0.0");
   });
 
-  it("env:rm of a gitops environment removes the Application, its AppProject, the namespace and deploy/<stack> on the branch", async () => {
+  it("env-rm of a gitops environment removes the Application, its AppProject, the namespace and deploy/<stack> on the branch", async () => {
     const dry = await cliCommand(box, "env-rm", [STACK]);
     assert.equal(dry.code, 0, dry.output);
     assert.match(dry.output, new RegExp(`Application argocd/${NAMESPACE} and its AppProject`));

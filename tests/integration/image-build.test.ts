@@ -1,4 +1,4 @@
-// The image path for real, on the lab's registry and BuildKit (scripts/lab.sh up): app/ is built FROM the
+// The image path for real, on the lab's registry and BuildKit (lab/lab.sh up): app/ is built FROM the
 // lab's base image by the buildx builder "tagship-lab", pushed, and deployed by digest. A no-op `up` builds
 // and pushes nothing; a changed source file rebuilds and moves the digest.
 import assert from "node:assert/strict";

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { projectScript, ROOT, runCommand } from "./engine";
 
 const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
-const lab = (cmd: string) => projectScript("scripts/lab.sh", [cmd]);
+const lab = (cmd: string) => projectScript("lab/lab.sh", [cmd]);
 const kubectl = (...args: string[]) =>
   runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: path.join(LAB, "kubeconfig") }, timeoutMs: 150_000 });
 

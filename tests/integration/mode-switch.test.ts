@@ -1,4 +1,4 @@
-// Switching a stack between direct and gitops mode on the lab, through the release command (scripts/cli/ship.ts)
+// Switching a stack between direct and gitops mode on the lab, through the release command (`tagship ship`)
 // after `pulumi config set deliveryMode ...`: the running Deployment is handed from Pulumi to Argo CD and
 // back without being deleted or rolled, with no failed request and never fewer than `replicas` pods ready.
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Releases on the lab's real cluster in direct mode (scripts/lab.sh up): the image is built and pushed,
+// Releases on the lab's real cluster in direct mode (lab/lab.sh up): the image is built and pushed,
 // the Deployment rolls with zero downtime under load, a release that never gets ready fails within its
 // progress deadline while the old pods keep serving, and the next good release rolls over it.
 import assert from "node:assert/strict";

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { liveLocks, stackLocks } from "../../scripts/cli/locks";
+import { liveLocks, stackLocks } from "../../cli/engine/locks";
 
 describe("stack locks of a file backend", () => {
   const backend = fs.mkdtempSync(path.join(os.tmpdir(), "tagship-locks-"));

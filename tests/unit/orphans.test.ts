@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as os from "node:os";
 import { describe, it } from "node:test";
-import { stackPrograms } from "../../scripts/cli/orphans";
+import { stackPrograms } from "../../cli/engine/orphans";
 
 describe("stackPrograms", () => {
   it("finds a running program by stack and project directory, and nothing for another stack or directory", async (t) => {

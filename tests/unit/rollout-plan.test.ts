@@ -9,7 +9,7 @@ import {
   type DeploymentSpec,
   type PreviewJson,
   type PreviewStep,
-} from "../../scripts/cli/rollout-plan";
+} from "../../cli/plan/rollout-plan";
 
 const DEPLOYMENT_URN = "urn:pulumi:dev::tagship::tagship:index:Workload$kubernetes:apps/v1:Deployment::hello-deployment";
 const digest = (c: string) => `127.0.0.1:5000/tagship/hello@sha256:${c.repeat(64)}`;

@@ -1,7 +1,7 @@
-// The rollout verdict and diagnosis that `pulumi up` waits on in direct mode (components/rollout).
+// The rollout verdict and diagnosis that `pulumi up` waits on in direct mode (rollout).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applicationVerdict, diagnosePods, readRetrying, rolloutVerdict, type DeploymentSnapshot } from "../../components/rollout";
+import { applicationVerdict, diagnosePods, readRetrying, rolloutVerdict, type DeploymentSnapshot } from "../../rollout";
 
 const done: DeploymentSnapshot = {
   generation: 4,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { series, timelineSvg, type Sample } from "../../scripts/cli/timeline";
+import { series, timelineSvg, type Sample } from "../../cli/release/timeline";
 
 // A rollout of 2 replicas with maxSurge 1: old hash "a", new hash "b".
 const ROLLOUT: Sample[] = [

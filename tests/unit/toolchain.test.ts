@@ -7,13 +7,13 @@ import { describe, it } from "node:test";
 import { ROOT } from "./stack-config";
 
 function pinned(): Record<string, string> {
-  const text = fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8");
+  const text = fs.readFileSync(path.join(ROOT, "toolchain/versions.sh"), "utf8");
   return Object.fromEntries([...text.matchAll(/^([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1] as string, m[2] as string]));
 }
 
 const deps = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> })
   .dependencies;
-const goMod = (name: string) => fs.readFileSync(path.join(ROOT, "scripts/toolchain", name, "go.mod"), "utf8");
+const goMod = (name: string) => fs.readFileSync(path.join(ROOT, "toolchain", name, "go.mod"), "utf8");
 
 describe("toolchain pins", () => {
   it("pins the CLI and plugins at the releases of the npm packages", () => {

@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { affectedStacks } from "../../scripts/cli/affected";
+import { COMMANDS } from "../../cli/commands";
+import { affectedStacks } from "../../cli/plan/affected";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -23,7 +24,7 @@ interface Workflow {
 const workflow = (name: string) => parse(fs.readFileSync(path.join(ROOT, ".github/workflows", name), "utf8")) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
-const pinnedPulumi = () => /^PULUMI_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8"))?.[1];
+const pinnedPulumi = () => /^PULUMI_VERSION=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, "toolchain/versions.sh"), "utf8"))?.[1];
 
 describe("GitHub workflows", () => {
   it("preview: on pull requests, Pulumi's preview with its PR comment and the policy pack, then the rollout plan as a comment", () => {
@@ -35,7 +36,7 @@ describe("GitHub workflows", () => {
     // The policy pack runs beside the preview, from the directory that holds it.
     assert.equal(preview?.with?.policyPacks, "policy");
     assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
-    const planAt = steps(w).findIndex((s) => s.run?.includes("scripts/cli/plan.ts"));
+    const planAt = steps(w).findIndex((s) => s.run?.includes("cli/main.ts plan"));
     const commentAt = steps(w).findIndex((s) => s.run?.includes("gh pr comment") && s.run.includes("--body-file plan.md"));
     assert.ok(planAt > steps(w).indexOf(preview) && commentAt > planAt, "preview, then the plan, then its comment");
   });
@@ -43,22 +44,22 @@ describe("GitHub workflows", () => {
   it("release: on merge to main, every affected stack through the release command, rolled back if it fails", () => {
     const w = workflow("release.yml");
     assert.deepEqual(w.on.push?.branches, ["main"]);
-    assert.ok(runs(w).some((r) => /scripts\/cli\/ship\.ts --stack \$\{\{ matrix\.stack \}\} --rollback-on-failure/.test(r)));
+    assert.ok(runs(w).some((r) => /cli\/main\.ts ship --stack \$\{\{ matrix\.stack \}\} --rollback-on-failure/.test(r)));
   });
 
   for (const name of ["preview.yml", "release.yml"]) {
-    it(`${name}: every script it calls exists and accepts the flags given; Node 22; the pinned Pulumi`, () => {
+    it(`${name}: every command it calls exists and accepts the flags given; Node 22; the pinned Pulumi`, () => {
       const w = workflow(name);
       assert.equal(w.env?.PULUMI_VERSION, pinnedPulumi());
       for (const s of steps(w).filter((x) => x.uses?.startsWith("actions/setup-node@"))) assert.equal(s.with?.["node-version"], 22);
-      const calls = runs(w).flatMap((r) => [...r.matchAll(/(scripts\/[\w/.-]+\.(?:ts|sh))([^\n>|&;]*)/g)]);
+      const calls = runs(w).flatMap((r) => [...r.matchAll(/cli\/main\.ts ([\w-]+)([^\n>|&;]*)/g)]);
       assert.ok(calls.length > 0);
-      for (const [, script = "", args = ""] of calls) {
-        const file = path.join(ROOT, script);
-        assert.ok(fs.existsSync(file), `${name} calls ${script}, which does not exist`);
-        const source = fs.readFileSync(file, "utf8");
+      for (const [, name = "", args = ""] of calls) {
+        const cmd = COMMANDS.find((c) => c.name === name);
+        assert.ok(cmd, `${name} is not a tagship command`);
+        const accepted = [...Object.keys(cmd.options), ...cmd.common, "cwd"];
         for (const [, flag = ""] of args.matchAll(/--([a-z][\w-]*)/g)) {
-          assert.ok(source.includes(`${flag}: {`) || source.includes(`"${flag}": {`), `${script} accepts no --${flag}`);
+          assert.ok(accepted.includes(flag), `tagship ${name} accepts no --${flag}`);
         }
       }
       for (const [, script = ""] of runs(w).flatMap((r) => [...r.matchAll(/npm run ([\w:-]+)/g)])) {
