@@ -4,10 +4,14 @@
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { StackOutputs } from "../../release";
 
 const workspaces = new Map<string, Promise<LocalWorkspace>>();
+
+/** The Automation API, loaded on first use: `tagship --help` and usage errors answer without it (seconds). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS subpath, loaded when first used
+const automation = () => require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
 
 /**
  * The project's workspace. The Automation API opens a stack with `pulumi stack select`, which would change
@@ -17,12 +21,14 @@ const workspaces = new Map<string, Promise<LocalWorkspace>>();
 export function workspace(cwd: string): Promise<LocalWorkspace> {
   let ws = workspaces.get(cwd);
   if (!ws) {
-    ws = LocalWorkspace.create({ workDir: cwd }).then((w) => {
-      w.selectStack = async (name: string) => {
-        if (!(await stackNamesOf(w)).includes(name)) throw new Error(`stack ${name} does not exist`);
-      };
-      return w;
-    });
+    ws = automation()
+      .LocalWorkspace.create({ workDir: cwd })
+      .then((w) => {
+        w.selectStack = async (name: string) => {
+          if (!(await stackNamesOf(w)).includes(name)) throw new Error(`stack ${name} does not exist`);
+        };
+        return w;
+      });
     workspaces.set(cwd, ws);
   }
   return ws;
@@ -39,7 +45,7 @@ export async function stackNames(cwd: string): Promise<string[]> {
 
 /** An existing stack of the project, not selected (see workspace). */
 export async function openStack(cwd: string, name: string): Promise<Stack> {
-  return Stack.select(name, await workspace(cwd));
+  return automation().Stack.select(name, await workspace(cwd));
 }
 
 /** The stack's outputs as plain values; none for a stack that has never been updated. */

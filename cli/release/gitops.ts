@@ -7,7 +7,10 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { applicationVerdict, connect, deploymentSnapshot, readRetrying, rolloutVerdict, UNREACHABLE_SECONDS } from "../../rollout";
+// The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
+import { applicationVerdict } from "../../rollout/application";
+import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
+import { rolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
 
 /** The outputs of a stack, as far as it has any: one that was never updated has none. */

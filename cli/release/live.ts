@@ -1,5 +1,6 @@
 /** What a stack's Deployment runs now, read from its cluster: the checks behind promote and rollback. */
-import { rolloutVerdict, deploymentSnapshot, type RolloutVerdict } from "../../rollout";
+import { deploymentSnapshot } from "../../rollout/cluster";
+import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import { clusterOf, required, type Outputs } from "./gitops";
 
 export interface LiveDeployment {
