@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
-import { PROJECT, type ConfigKeyName } from "./settings/keys";
-import { isSecretKey } from "./settings/naming";
+import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
 import { parseSettings, stringObjectFields } from "./settings/parse";
 import type { Settings } from "./settings/settings";
 

@@ -77,7 +77,7 @@ export interface WorkloadArgs {
   readonly namespace: pulumi.Input<string>;
   /**
    * Let the Kubernetes provider wait for the Deployment's rollout. Set false when the caller waits itself
-   * (components/rollout's awaitRollout, which fails at the progress deadline rather than at the provider's
+   * (rollout/await.ts: awaitRollout, which fails at the progress deadline rather than at the provider's
    * timeout): the Deployment then carries pulumi.com/skipAwait. @default true
    */
   readonly providerAwait?: boolean;

@@ -1,0 +1,63 @@
+import * as rules from "../components/rules";
+import { registryCredentials } from "./credentials";
+import { qualified } from "./keys";
+import { setCommand } from "./config-naming";
+import type { ConfigReader } from "./reader";
+import type { BuildImageSettings, Settings } from "./settings";
+import type { ConfigSource } from "./source";
+
+/** What the image settings depend on besides their own keys. */
+export interface ImageSettingsArgs {
+  /** The release's version (imageTag), already checked. */
+  readonly tag: string;
+  /** The default repository is tagship/<appName>. */
+  readonly appName: string;
+}
+
+/** Reads imageTag, which every release names, whether it builds its image or deploys a given one. */
+export function imageTag(r: ConfigReader, production: boolean): string {
+  const tag = r.required("imageTag", "every release names its version") ?? "";
+  if (tag && r.check("imageTag", tag, rules.ociTag) && r.check("imageTag", tag, rules.labelValue) && production && tag === "latest") {
+    r.report(
+      "imageTag",
+      tag,
+      "a release version in a production stack: 'latest' names no release and cannot be rolled back to",
+      `run \`pulumi config set ${qualified("imageTag")} <version>\``,
+    );
+  }
+  return tag;
+}
+
+/** The image to deploy: imageRef when it is set, else the one built from app/ and pushed to the registry. */
+export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsArgs): Settings["image"] {
+  const reference = r.text("imageRef").trim();
+  if (!reference) return buildSettings(r, src, args);
+  r.check("imageRef", reference, rules.digestReference);
+  return { kind: "prebuilt", tag: args.tag, reference };
+}
+
+function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsArgs): BuildImageSettings {
+  const registry = r.required("registry", "the built image is pushed there and the cluster pulls it by digest") ?? "";
+  if (registry) r.check("registry", registry, rules.registryHost);
+  const repository = r.optional("imageName") ?? `tagship/${args.appName}`;
+  r.check("imageName", repository, rules.imagePath);
+  const baseImage = r.required("baseImage", "app/Dockerfile's BASE_IMAGE build argument: no registry default can be assumed") ?? "";
+  if (/\s/.test(baseImage)) r.report("baseImage", baseImage, "an image reference without spaces", `run \`${setCommand("baseImage")}\``);
+  const builder = builderName(r);
+  const credentials = registryCredentials(r, src);
+  return { kind: "build", tag: args.tag, registry, repository, builder, baseImage, ...(credentials ? { credentials } : {}) };
+}
+
+/** The buildx builder; empty for docker-build's default. */
+function builderName(r: ConfigReader): string {
+  const builder = r.text("builder");
+  if (builder && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
+    r.report(
+      "builder",
+      builder,
+      "the name of a buildx builder (letters, digits, '_', '.', '-')",
+      "list builders with `docker buildx ls`, or leave it empty for the default",
+    );
+  }
+  return builder;
+}

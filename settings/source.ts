@@ -1,0 +1,35 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConfigKeyName } from "./keys";
+
+/** What config.ts hands the parser: the stack's raw config, and the few facts parsing needs from outside. */
+export interface ConfigSource {
+  readonly stack: string;
+  /**
+   * Every key set in the project's namespace, without the `tagship:` prefix, and its plain value. Keys
+   * declared secret and values stored encrypted are left out: their values never pass through here.
+   */
+  readonly values: ReadonlyMap<string, string>;
+  /** Keys declared secret that are set to a non-empty value, and any key stored encrypted; and whether each is encrypted. */
+  readonly secrets: ReadonlyMap<string, { readonly encrypted: boolean }>;
+  /** The Output of a secret key's value. */
+  readonly secret: (key: ConfigKeyName) => pulumi.Output<string>;
+  /**
+   * The field names of a secret key whose value is a JSON object of strings; undefined when it is not one.
+   * The only fact about a secret's value that parsing needs, and it holds no value.
+   */
+  readonly secretFields: (key: ConfigKeyName) => readonly string[] | undefined;
+  readonly fileExists: (path: string) => boolean;
+}
+
+/** The field names of a JSON object whose values are all strings; undefined for any other text. Never echoes the text. */
+export function stringObjectFields(text: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  const entries = Object.entries(parsed);
+  return entries.every(([, v]) => typeof v === "string") ? entries.map(([k]) => k) : undefined;
+}

@@ -1,0 +1,57 @@
+import { resolveWorkload, workloadProblems, type WorkloadArgs } from "../components/workload";
+import type { Problem } from "../components/validation";
+import { resourceSettings, shutdownSettings } from "./container";
+import { configNaming } from "./config-naming";
+import { probeSettings } from "./probes";
+import { isParsed, type ConfigReader } from "./reader";
+import { checkProductionRollout, rolloutSettings, surgeArgs } from "./rollout";
+import type { Settings } from "./settings";
+
+/** What the workload's checks need besides its own keys. */
+export interface WorkloadSettingsArgs {
+  readonly namespace: string;
+  /** The release's version (imageTag). */
+  readonly version: string;
+  /** Names of the app's secret variables, which the Workload's rules check; absent when none are set. */
+  readonly secretNames?: readonly string[];
+  /** Production stacks have stricter rollout rules. */
+  readonly production: boolean;
+}
+
+/**
+ * Reads every key the Workload takes as it is (ports, rollout, probes, resources, shutdown), and checks them
+ * with the Workload's own rules, so that a stack is refused for what the component would refuse, named by
+ * config key.
+ */
+export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): Settings["workload"] {
+  // Problems are listed in the order keys are read; maxSurge and maxUnavailable have always come first.
+  const surge = surgeArgs(r);
+  const workload: Settings["workload"] = {
+    containerPort: r.integer("containerPort"),
+    servicePort: r.integer("servicePort"),
+    rollout: rolloutSettings(r, surge),
+    probes: probeSettings(r),
+    resources: resourceSettings(r),
+    shutdown: shutdownSettings(r),
+  };
+  r.reportAll(workloadRuleProblems(workload, args));
+  if (args.production) checkProductionRollout(r, workload.rollout.replicas, surge.maxUnavailable);
+  return workload;
+}
+
+/** The Workload's rules on the settings, named by config key, leaving out what only repeats a parse error. */
+function workloadRuleProblems(workload: Settings["workload"], args: WorkloadSettingsArgs): Problem[] {
+  const workloadArgs: WorkloadArgs = {
+    namespace: args.namespace,
+    // The image and the Secret's name come from resources, and are checked when those resolve.
+    image: "",
+    version: args.version,
+    ...workload,
+    ...(args.secretNames ? { secretEnv: { secretName: "", names: args.secretNames } } : {}),
+  };
+  // A number that failed to parse (NaN) is already reported: a rule on it would only repeat that.
+  return workloadProblems(resolveWorkload(workloadArgs), configNaming).filter((p) => {
+    const fields = Object.values(p.value && typeof p.value === "object" ? p.value : { v: p.value });
+    return fields.every((v) => typeof v !== "number" || isParsed(v));
+  });
+}
