@@ -3,7 +3,7 @@
 # Synced at the pushed commit, Healthy, rollout complete) with `tagship ship` (`pulumi up`, commit, push, wait), versus
 # tag to rollout complete with `pulumi up` in direct mode; alternating runs in one sitting, each starting once
 # the previous rollout's old pods are gone. Needs the lab up (make lab-up); run it in the foreground.
-# Results go to the README by hand; nothing here is a test.
+# Results go to docs/benchmarks.md by hand; nothing here is a test.
 # Usage: bash bench/gitops.sh [rounds, default 5]
 ROUNDS="${1:-5}"
 source "$(dirname "$0")/common.sh"

@@ -2,7 +2,7 @@
 # Benchmark of the lab itself: cold start (a new, empty lab directory; the built binaries and the base
 # image's root filesystem come from the cache), warm start (lab down, then up with its data kept), and the
 # resident memory of the lab's processes with the dev stack's 3 pods running. It takes the lab down and
-# brings it back; results go to the README by hand; nothing here is a test.
+# brings it back; results go to docs/benchmarks.md by hand; nothing here is a test.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

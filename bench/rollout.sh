@@ -2,9 +2,9 @@
 # Benchmark of a release on the lab: tag to rollout complete with `pulumi up` versus `kubectl set image`
 # plus `kubectl rollout status`, on the same lab and the same Deployment, alternating runs in one sitting.
 # Beside the ratio: the floor the rollout config allows (batches times the time a new pod takes to count as
-# available). Needs the lab up (make lab-up). Results go to the README by hand; nothing here is a test.
+# available). Needs the lab up (make lab-up). Results go to docs/benchmarks.md by hand; nothing here is a test.
 # Run it in the foreground: as a background job of an interactive shell the Pulumi CLI waited 4.9 s more per
-# run (README, Lab benchmark).
+# run (docs/benchmarks.md).
 # Usage: bash bench/rollout.sh [rounds, default 5]
 #   TAGSHIP_BENCH_QUIET=<s>       seconds to wait after the previous rollout's pods are gone (default 5)
 #   TAGSHIP_BENCH_KEEP_LOGS=<dir> keep each pulumi run's output there, lines stamped with seconds since start

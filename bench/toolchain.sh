@@ -5,7 +5,7 @@
 #   warm:      toolchain/toolchain.sh again, median of 5 runs
 #   preview:   `pulumi preview` of the dev stack's config, median of 5 runs, with no cluster or registry: the
 #              stack deploys an existing digest in gitops renderOnly mode.
-# Results go to the README by hand; nothing here is a test.
+# Results go to docs/benchmarks.md by hand; nothing here is a test.
 # Usage: bash bench/toolchain.sh [--cold-modules | --skip-cold]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

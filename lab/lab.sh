@@ -33,7 +33,7 @@ packages() {
 }
 
 lab_up() {
-  [[ $EUID -eq 0 ]] || die "the lab runs a kubelet and containerd, which need root; run it as root or point the stack at another cluster (README: Using your own cluster)"
+  [[ $EUID -eq 0 ]] || die "the lab runs a kubelet and containerd, which need root; run it as root or point the stack at another cluster (docs/lab.md: using your own cluster)"
   mkdir -p "$LAB"
   local n=14
   step 1 $n "Debian packages"; packages

@@ -1,5 +1,5 @@
 // Faults during releases on the lab, each ending with nothing lost, the service answering throughout, and the
-// way back that the README documents (Reliability):
+// way back that docs/reliability-and-security.md documents:
 // - two `pulumi up` at once: the second is refused by the stack's lock and the state stays intact;
 // - `kill -9` of `pulumi up` in the middle of a rollout: `pulumi cancel`, `pulumi refresh`, then the release again;
 // - the registry down during a release: a clear error, the old version keeps serving; the release once it is back;

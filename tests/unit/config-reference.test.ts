@@ -1,5 +1,5 @@
-// One table of config keys, three places: settings/keys.ts (the program), Pulumi.yaml (the CLI) and the
-// README (the user). This keeps them from drifting apart.
+// One table of config keys, three places: settings/keys.ts (the program), Pulumi.yaml (the CLI) and
+// docs/configuration.md (the user). This keeps them from drifting apart.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,10 +9,10 @@ import { projectFile, ROOT } from "./stack-config";
 
 const keys = CONFIG_KEYS as Record<string, ConfigKey>;
 
-/** Rows of the README's config reference: | `key` | type | default | description | (columns padded by Prettier). */
-function readmeRows(): Map<string, { type: string; default: string; description: string }> {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Configuration reference"));
+/** Rows of the config reference in docs/configuration.md: | `key` | type | default | description | (columns padded by Prettier). */
+function docsRows(): Map<string, { type: string; default: string; description: string }> {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "configuration.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## Reference"));
   const rows = new Map<string, { type: string; default: string; description: string }>();
   for (const line of section.split("\n")) {
     const m = /^\|\s*`([A-Za-z]+)`\s*\|\s*(\w+)\s*\|\s*(.*?)\s*\|\s*(.*?)\s*\|$/.exec(line);
@@ -21,7 +21,7 @@ function readmeRows(): Map<string, { type: string; default: string; description:
   return rows;
 }
 
-function readmeDefault(k: ConfigKey): string {
+function docsDefault(k: ConfigKey): string {
   if (k.default === undefined) return "(required)";
   if (k.default === "") return '""';
   return `\`${String(k.default)}\``;
@@ -45,14 +45,14 @@ describe("config reference", () => {
     }
   });
 
-  it("the README's configuration reference lists every key with its type, default and description", () => {
-    const rows = readmeRows();
+  it("docs/configuration.md's reference lists every key with its type, default and description", () => {
+    const rows = docsRows();
     assert.deepEqual([...rows.keys()].sort(), Object.keys(keys).sort());
     for (const [name, k] of Object.entries(keys)) {
       const row = rows.get(name);
       assert.ok(row, name);
       assert.equal(row.type, k.secret ? "secret" : k.type, `${name} type`);
-      assert.equal(row.default, readmeDefault(k), `${name} default`);
+      assert.equal(row.default, docsDefault(k), `${name} default`);
       assert.equal(row.description, k.description.replace(/\|/g, "\\|"), `${name} description`);
     }
   });
