@@ -9,7 +9,7 @@ test:
 up:
 	bash scripts/up.sh $(STACK)
 
-## lab-up, lab-down, lab-status: the local lab (registry, BuildKit, builder, base image), state under .lab/
+## lab-up, lab-down, lab-status: the local lab (registry, BuildKit, builder, base image, Kubernetes, Argo CD), state under .lab/
 lab-up:
 	bash lab/lab.sh up
 lab-down:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of a gitops release against a direct one on the same lab and config: tag to live (Application
 # Synced at the pushed commit, Healthy, rollout complete) with `tagship ship` (`pulumi up`, commit, push, wait), versus
-# tag to rollout complete with `pulumi up` in direct mode; alternating runs in one sitting, each starting once
+# tag to rollout complete with `tagship ship` of a direct-mode stack (the engine's update and its rollout wait); alternating runs in one sitting, each starting once
 # the previous rollout's old pods are gone. Needs the lab up (make lab-up); run it in the foreground.
 # Results go to docs/benchmarks.md by hand; nothing here is a test.
 # Usage: bash bench/gitops.sh [rounds, default 5]

@@ -31,7 +31,7 @@ export const COMMON_OPTIONS = {
     type: "string",
     value: "<s>",
     default: "600",
-    description: "bound on the wait for the release to go live, whole seconds > 0 (default 600)",
+    description: "bound on the wait for Argo CD to have a gitops release live, whole seconds > 0 (default 600)",
   },
 } as const satisfies OptionSpecs;
 

@@ -3,7 +3,7 @@
  * service, in a few lines of markdown. Old and new image digest, replicas, surge and unavailable, the number
  * of batches and an estimate of the duration from the probe settings, the disruption budget, and every
  * replacement or deletion (a replaced Deployment loudly: Kubernetes deletes every pod before the new ones
- * start). Pure: scripts/cli/plan.ts reads the files and prints.
+ * start). Pure: cli/commands/plan.ts reads the files and prints.
  */
 
 /** The part of `pulumi preview --json` that the plan reads. */

@@ -3,7 +3,7 @@ module tagship.local/toolchain/pulumi-resource-kubernetes
 go 1.24.7
 
 // pulumi-kubernetes has no provider/v4.x tags, so its provider module is required by the pseudo-version
-// of a release commit; this one is release v4.25.0 (versions.sh). scripts/toolchain.sh copies the module's
+// of a release commit; this one is release v4.25.0 (versions.sh). toolchain/toolchain.sh copies the module's
 // main package next to this file in a build directory and generates the schema files it embeds.
 require github.com/pulumi/pulumi-kubernetes/provider/v4 v4.0.0-20260115033456-f47bc2d6f199
 require (
