@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, newStack, sandbox, ship, type Sandbox } from "./engine";
+import { cliCommand, newStack, pulumiCli, sandbox, ship, type Sandbox } from "./engine";
 import { clearNamespace, Kube, kubectl, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -52,7 +52,7 @@ describe("promotion and rollback by digest", () => {
 
   it("promote refuses a wrong stack name, a source never released, and a source not healthy at its digest", async () => {
     const unknown = await command("promote", "nope", DST);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2, "a usage error");
     assert.match(unknown.output, /<from> = "nope": no such stack \(stacks: .*it-src/);
     const unreleased = await command("promote", SRC, DST);
     assert.match(unreleased.output, /stack it-src has no output imageRef: it has never been released/);
@@ -71,9 +71,13 @@ describe("promotion and rollback by digest", () => {
     assert.ok(rolledOut(await pollUntil(() => deployment(SRC), rolledOut, 120_000)));
   });
 
-  it("promote releases the source's digest on the target, without a build", async () => {
+  it("promote releases the source's digest on the target, without a build, and leaves the selected stack alone", async () => {
+    const selected = async () => (await pulumiCli(box, ["stack", "--show-name"])).output.trim();
+    assert.equal((await pulumiCli(box, ["stack", "select", SRC])).code, 0);
     const run = await command("promote", SRC, DST);
     assert.equal(run.code, 0, run.output);
+    // The user's own `pulumi` commands still act on the stack they chose, not on the one just released.
+    assert.equal(await selected(), SRC);
     const digest = await imageRef(SRC);
     assert.deepEqual(await running(DST), { image: digest, version: "1.0.0" });
     const resources = (await stacks[DST]!.exportStack()).deployment as { resources: { type: string }[] };
@@ -87,7 +91,7 @@ describe("promotion and rollback by digest", () => {
     assert.equal((await running(DST)).version, "2.0.0");
 
     const unknown = await command("rollback", DST, "--to", "127.0.0.1:5000/tagship/hello@sha256:" + "0".repeat(64));
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2, "a usage error");
     assert.match(
       unknown.output,
       /--to = "127\.0\.0\.1:5000\/tagship\/hello@sha256:0+": not a good release of stack it-dst; known: 2\.0\.0 /,
