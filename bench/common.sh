@@ -14,7 +14,10 @@ kubectl() { "$LAB/bin/kubectl" --kubeconfig "$LAB/kubeconfig" "$@"; }
 
 work="$(mktemp -d)"
 mkdir -p "$work/state" "$work/project"
-cp -r Pulumi.yaml package.json tsconfig.json index.ts config.ts release.ts settings components app "$work/project/"
+# The program as the integration tests copy it (PROGRAM_FILES): a benchmark runs what a release runs.
+program_files="$(node --import tsx --eval 'console.log(require("./tests/integration/engine").PROGRAM_FILES.join("\n"))')"
+mapfile -t program_files <<<"$program_files"
+cp -r "${program_files[@]}" "$work/project/"
 ln -s "$root/node_modules" "$work/project/node_modules"
 export PULUMI_BACKEND_URL="file://$work/state" PULUMI_CONFIG_PASSPHRASE=bench
 cd "$work/project"

@@ -10,7 +10,11 @@ import { promisify } from "node:util";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 
 export const ROOT = path.resolve(__dirname, "../..");
-const PROGRAM_FILES = [
+/**
+ * What a copy of the program needs to run: the project files, every module index.ts imports (checked by
+ * tests/unit/program-files.test.ts), the app it builds and the policy pack. bench/common.sh copies the same.
+ */
+export const PROGRAM_FILES = [
   "Pulumi.yaml",
   "package.json",
   "tsconfig.json",
@@ -19,6 +23,7 @@ const PROGRAM_FILES = [
   "release.ts",
   "settings",
   "components",
+  "rollout",
   "app",
   "policy",
 ];
