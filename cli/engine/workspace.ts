@@ -65,13 +65,17 @@ export const streamed = {
   onError: (err: string) => process.stderr.write(err),
 } as const;
 
-/** The exit code of a failed engine operation, as the Automation API reports it. */
+/**
+ * The exit code of a failed engine operation. The Automation API's error keeps the CLI's own code only in its
+ * message ("Command failed with exit code 255"); its `code:` line says -2 for every failed command.
+ */
 export function exitCode(e: unknown): string {
-  return /^code: (-?[0-9]+)/m.exec(e instanceof Error ? e.message : "")?.[1] ?? "unknown";
+  const message = e instanceof Error ? e.message : String(e);
+  return /Command failed with exit code (-?[0-9]+)/.exec(message)?.[1] ?? /^code: (-?[0-9]+)/m.exec(message)?.[1] ?? "unknown";
 }
 
 /** The last lines of a failed engine operation's message (the Automation API puts the whole output there). */
-export function lastLines(e: unknown, n = 5): string {
+function lastLines(e: unknown, n = 5): string {
   return (e instanceof Error ? e.message : String(e)).trim().split("\n").slice(-n).join("\n");
 }
 

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import { exitCode } from "../../cli/engine/workspace";
 import { filesUnder, newStack, pinnedPulumiVersion, pulumiCli, sandbox, stateFile, type Sandbox } from "./engine";
 
 const STACK = "it-render";
@@ -40,6 +41,17 @@ describe("the real engine, render-only stack", () => {
     stack = await newStack(box, STACK, CONFIG);
   });
   after(() => box?.cleanup());
+
+  it("a failed engine operation is reported with the CLI's own exit code", async () => {
+    const error = await stack.workspace.selectStack("it-nosuch").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof Error, "selecting a stack that does not exist fails");
+    const direct = await pulumiCli(box, ["stack", "select", "it-nosuch"]);
+    assert.notEqual(direct.code, 0);
+    assert.equal(exitCode(error), String(direct.code));
+  });
 
   it("preview plans the creates and writes nothing", async () => {
     const result = await stack.preview();
