@@ -24,8 +24,8 @@ new_stack bench-gitops
 pulumi config set-all --stack bench-gitops --plaintext tagship:deliveryMode=gitops --plaintext "tagship:repoUrl=file://$work/remote.git" >/dev/null
 
 # Both through the release command, so that each pays the same overhead (reading the stack's outputs).
-release_direct() { node --import tsx "$root/cli/main.ts" ship --stack bench-direct --cwd "$work/project" --skip-preview; }
-release_gitops() { node --import tsx "$root/cli/main.ts" ship --stack bench-gitops --cwd "$work/project" --skip-preview; }
+release_direct() { node --import tsx "$root/cli/main.ts" ship --stack bench-direct --cwd "$work/project"; }
+release_gitops() { node --import tsx "$root/cli/main.ts" ship --stack bench-gitops --cwd "$work/project"; }
 
 echo "== first release of both stacks (not measured)"
 release_direct >"$work/first.log" 2>&1 || { cat "$work/first.log"; die "the first direct release failed"; }

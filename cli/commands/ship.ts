@@ -16,20 +16,19 @@ import { liveDeployment, runs } from "../release/live";
 export default command({
   name: "ship",
   summary: "release a stack: pulumi up, then in gitops mode the push and the wait for Argo CD; ends when live",
-  usage: "[--rollback-on-failure] [--skip-preview]",
+  usage: "[--rollback-on-failure]",
   options: {
     "rollback-on-failure": {
       type: "boolean",
       default: false,
       description: "if the release does not go live, release the last good digest again (and still exit 1)",
     },
-    "skip-preview": { type: "boolean", default: false, description: "update without the engine's preview first" },
   },
   common: ["stack", "timeout"],
   positionals: false,
   async run({ cwd, stack: name, timeoutSeconds, options }) {
     requireStacks(await stackNames(cwd), [["--stack", name]]);
-    const release: ReleaseOptions = { stack: await openStack(cwd, name), cwd, timeoutSeconds, skipPreview: options["skip-preview"] };
+    const release: ReleaseOptions = { stack: await openStack(cwd, name), cwd, timeoutSeconds };
     try {
       await releaseStack(release);
     } catch (e) {

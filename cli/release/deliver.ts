@@ -1,6 +1,6 @@
 /**
  * One release of one stack, ending only when it is live, as every command that changes what runs does it
- * (ship, promote, rollback, recover): the engine's preview and update (which, in direct mode, waits for the
+ * (ship, promote, rollback, recover): the engine's update (which, in direct mode, waits for the
  * rollout); then in gitops mode the commit, the push and the wait for Argo CD (gitops.ts), or, after a switch
  * back to direct mode, the removal of the stack's manifests from the branch Argo CD read. A release that went
  * live is recorded as the stack's newest good release (history.ts), which rollback returns to. For a stack
@@ -19,8 +19,6 @@ export interface ReleaseOptions {
   readonly cwd: string;
   /** Bound on the wait for Argo CD. */
   readonly timeoutSeconds: number;
-  /** Update without a preview first. A preview that fails (bad config, a policy) leaves the state untouched. */
-  readonly skipPreview?: boolean;
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
@@ -46,12 +44,14 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   }
 }
 
-/** The engine's preview (unless skipped), then its update, printing as the CLI does. */
+/**
+ * The engine's update, printing as the CLI does. As everywhere in the Automation API, no separate preview runs
+ * first: a second program run with its plugins and policy pack would add seconds to every release, and the
+ * update checks the same config and policies before it changes anything.
+ */
 async function up(o: ReleaseOptions): Promise<void> {
-  const options = { policyPacks: policyPacks(o.cwd), ...streamed };
   try {
-    if (!o.skipPreview) await o.stack.preview(options);
-    await o.stack.up(options);
+    await o.stack.up({ policyPacks: policyPacks(o.cwd), ...streamed });
   } catch (e) {
     // The engine's own output, streamed above, says why; the Automation API's error repeats all of it.
     throw new Error(`pulumi up of stack ${o.stack.name} failed (exit ${exitCode(e)}); the release is not live`);
