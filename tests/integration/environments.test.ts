@@ -70,14 +70,20 @@ describe("environments: env-new and env-rm", () => {
   });
 
   it("a release deploys the new environment in its own namespace", async () => {
+    // The source stack's namespace: absent on a fresh lab, or the one `make up` deployed; either way untouched.
+    const sourceNamespace = async () => {
+      const ns = await kube.get<{ metadata: { uid: string; resourceVersion: string } }>("/api/v1/namespaces/hello-dev");
+      return ns ? `${ns.metadata.uid}@${ns.metadata.resourceVersion}` : null;
+    };
+    const sourceBefore = await sourceNamespace();
     await ship(box, ENV);
     const d = (await kube.get<{ metadata: { labels: Record<string, string> }; status: { readyReplicas?: number } }>(
       `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
     ))!;
     assert.equal(d.status.readyReplicas, 2);
     assert.equal(d.metadata.labels["app.kubernetes.io/instance"], ENV);
-    // Nothing of the source stack was deployed by it.
-    assert.equal(await kube.get("/api/v1/namespaces/hello-dev"), null);
+    // Nothing of the source stack was deployed or changed by it.
+    assert.equal(await sourceNamespace(), sourceBefore);
   });
 
   it("env-rm lists what it would remove without --yes, then removes the namespace, the stack and its config", async () => {
