@@ -59,8 +59,6 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   readonly summary: string;
   /** The arguments after `tagship <name>`, common options left out: they are added from `common`. */
   readonly usage: string;
-  /** More lines for `tagship <name> --help`. */
-  readonly details?: string;
   readonly options: O;
   /** The common options it takes besides --cwd. */
   readonly common: readonly CommonOption[];
@@ -97,7 +95,6 @@ export function helpText(c: Command): string {
     `usage: ${usageLine(c)}`,
     "",
     c.summary,
-    ...(c.details ? ["", c.details] : []),
     "",
     "options:",
     ...flags.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
