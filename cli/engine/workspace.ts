@@ -16,7 +16,8 @@ const automation = () => require("@pulumi/pulumi/automation") as typeof import("
 /**
  * The project's workspace. The Automation API opens a stack with `pulumi stack select`, which would change
  * the stack the user's own `pulumi` commands act on (a `promote dev prod` would leave prod selected); every
- * operation names its stack (--stack), so opening one here only checks that it exists.
+ * operation names its stack (--stack), so opening one selects nothing. Whether it exists is checked once, by
+ * the command (requireStacks), or by the first operation on it.
  */
 export function workspace(cwd: string): Promise<LocalWorkspace> {
   let ws = workspaces.get(cwd);
@@ -24,9 +25,7 @@ export function workspace(cwd: string): Promise<LocalWorkspace> {
     ws = automation()
       .LocalWorkspace.create({ workDir: cwd })
       .then((w) => {
-        w.selectStack = async (name: string) => {
-          if (!(await stackNamesOf(w)).includes(name)) throw new Error(`stack ${name} does not exist`);
-        };
+        w.selectStack = () => Promise.resolve();
         return w;
       });
     workspaces.set(cwd, ws);
@@ -34,16 +33,12 @@ export function workspace(cwd: string): Promise<LocalWorkspace> {
   return ws;
 }
 
-async function stackNamesOf(ws: LocalWorkspace): Promise<string[]> {
-  return (await ws.listStacks()).map((s) => s.name.split("/").at(-1) ?? s.name);
-}
-
 /** The names of the project's stacks. */
 export async function stackNames(cwd: string): Promise<string[]> {
-  return stackNamesOf(await workspace(cwd));
+  return (await (await workspace(cwd)).listStacks()).map((s) => s.name.split("/").at(-1) ?? s.name);
 }
 
-/** An existing stack of the project, not selected (see workspace). */
+/** A stack of the project, not selected (see workspace); callers check that it exists. */
 export async function openStack(cwd: string, name: string): Promise<Stack> {
   return automation().Stack.select(name, await workspace(cwd));
 }
