@@ -13,11 +13,14 @@ step() {
 
 # go_build <module dir> <package> <output> <ldflags> [go build flags...]: a read-only build of a wrapper
 # module (its go.sum is committed) to a temporary name first, so that an interrupted build never leaves a
-# half-written binary where the caches look for it.
+# half-written binary where the caches look for it. With TAGSHIP_GO_PROFILE set to a directory, the go command
+# also writes there the timing of every compile and link it ran (bench/cold-start.sh reads them).
 go_build() {
-  local dir=$1 pkg=$2 out=$3 ldflags=$4 started=$SECONDS
+  local dir=$1 pkg=$2 out=$3 ldflags=$4 started=$SECONDS profile=()
   shift 4
-  (cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath "$@" -ldflags "$ldflags" -o "$out.partial" "$pkg")
+  [[ -n "${TAGSHIP_GO_PROFILE:-}" ]] && mkdir -p "$TAGSHIP_GO_PROFILE" &&
+    profile=("-debug-actiongraph=$TAGSHIP_GO_PROFILE/$(basename "$out").json")
+  (cd "$dir" && GOFLAGS=-mod=readonly go build -trimpath "${profile[@]}" "$@" -ldflags "$ldflags" -o "$out.partial" "$pkg")
   mv "$out.partial" "$out"
   echo "    built $(basename "$out") in $((SECONDS - started))s"
 }
