@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, Stack, UpOptions } from "@pulumi/pulumi/automation";
 import type { StackOutputs } from "../../release";
 
 const workspaces = new Map<string, Promise<LocalWorkspace>>();
@@ -43,10 +43,26 @@ export async function openStack(cwd: string, name: string): Promise<Stack> {
   return automation().Stack.select(name, await workspace(cwd));
 }
 
-/** The stack's outputs as plain values; none for a stack that has never been updated. */
+/**
+ * The stack's outputs as plain values; none for a stack that has never been updated. One run of the CLI, with
+ * secrets masked: the Automation API's outputs() runs it twice, once to decrypt every secret, and the program
+ * exports none (StackOutputs).
+ */
 export async function stackOutputs(stack: Stack): Promise<Partial<StackOutputs>> {
-  const outputs = await stack.outputs().catch(() => ({}));
-  return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, (o as { value: unknown }).value]));
+  const json = await cli(stack.workspace.workDir, ["stack", "output", "--json", "--stack", stack.name]).catch(() => "{}");
+  return JSON.parse(json) as Partial<StackOutputs>;
+}
+
+/**
+ * `pulumi up` of a stack through the Automation API, without what its Stack.up runs after the update: the
+ * outputs (two runs of the CLI) and the update's history entry (a third), about 2 s after every release, for
+ * results the commands do not use. Callers read the outputs once (stackOutputs).
+ */
+export async function update(stack: Stack, opts: UpOptions): Promise<void> {
+  const bare = Object.create(stack) as Stack;
+  bare.outputs = () => Promise.resolve({});
+  bare.info = () => Promise.resolve(undefined);
+  await automation().Stack.prototype.up.call(bare, opts);
 }
 
 /** The project's policy pack (policy/), which the engine runs beside every preview and update of a command. */
@@ -79,15 +95,17 @@ function lastLines(e: unknown, n = 5): string {
  * this (its preview returns only a change summary), so this one runs the CLI.
  */
 export function previewJson(cwd: string, stack: string): Promise<string> {
+  return cli(cwd, ["preview", "--json", "--stack", stack, ...policyPacks(cwd).flatMap((p) => ["--policy-pack", p])]).catch((e: unknown) =>
+    Promise.reject(new Error(`pulumi preview --stack ${stack} failed: ${(e as Error).message}`)),
+  );
+}
+
+/** One run of the CLI in the project directory; its stdout, or an error with the last lines it printed. */
+function cli(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      "pulumi",
-      ["preview", "--json", "--stack", stack, "--non-interactive", ...policyPacks(cwd).flatMap((p) => ["--policy-pack", p])],
-      { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`pulumi preview --stack ${stack} failed: ${lastLines(stderr || stdout || error.message)}`));
-        else resolve(stdout);
-      },
-    );
+    execFile("pulumi", [...args, "--non-interactive"], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(lastLines(stderr || stdout || error.message)));
+      else resolve(stdout);
+    });
   });
 }
