@@ -1,7 +1,9 @@
 /**
  * The last good releases of a stack, newest first: what went live through deliver.ts. They are kept in the
- * stack's tags (`tagship:good.0` is the newest), which every Pulumi backend stores, because a self-managed
- * backend cannot export a stack's earlier states. Each value is "<imageRef> <imageTag> <time>".
+ * stack's tags, which every Pulumi backend stores, because a self-managed backend cannot export a stack's
+ * earlier states. Each is `tagship:good.<epoch ms>` = "<imageRef> <imageTag> <time>": keyed by its time, so a
+ * new release writes one tag (and removes the oldest past KEEP) instead of shifting every entry, each write
+ * being a run of the CLI. Tags `tagship:good.0` to `.4` from before that are read the same way.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 
@@ -12,23 +14,35 @@ export interface GoodRelease {
 }
 
 const KEEP = 5;
-const tagName = (i: number) => `tagship:good.${i}`;
+const PREFIX = "tagship:good.";
+
+interface Entry extends GoodRelease {
+  readonly key: string;
+}
+
+async function entries(stack: Stack): Promise<Entry[]> {
+  const tags = await stack.workspace.listTags(stack.name);
+  const found: Entry[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    if (!key.startsWith(PREFIX)) continue;
+    const [imageRef, tag, at] = value.split(" ");
+    if (imageRef && tag && at && !Number.isNaN(Date.parse(at))) found.push({ key, imageRef, tag, at });
+  }
+  return found.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
 
 export async function goodReleases(stack: Stack): Promise<GoodRelease[]> {
-  const tags = await stack.workspace.listTags(stack.name);
-  const found: GoodRelease[] = [];
-  for (let i = 0; i < KEEP; i++) {
-    const [imageRef, tag, at] = (tags[tagName(i)] ?? "").split(" ");
-    if (imageRef && tag && at) found.push({ imageRef, tag, at });
-  }
-  return found;
+  return (await entries(stack)).slice(0, KEEP).map(({ imageRef, tag, at }) => ({ imageRef, tag, at }));
 }
 
 /** Records a release that went live; one already newest is not recorded twice. */
 export async function recordGoodRelease(stack: Stack, release: GoodRelease): Promise<void> {
-  const known = await goodReleases(stack);
-  if (known[0]?.imageRef === release.imageRef && known[0].tag === release.tag) return;
+  const known = await entries(stack);
+  const same = (r: GoodRelease) => r.imageRef === release.imageRef && r.tag === release.tag;
+  if (known[0] && same(known[0])) return;
   // A release is its digest and its version: builds of one source under two tags share a digest.
-  const kept = [release, ...known.filter((r) => r.imageRef !== release.imageRef || r.tag !== release.tag)].slice(0, KEEP);
-  for (const [i, r] of kept.entries()) await stack.workspace.setTag(stack.name, tagName(i), `${r.imageRef} ${r.tag} ${r.at}`);
+  await stack.workspace.setTag(stack.name, `${PREFIX}${Date.parse(release.at)}`, `${release.imageRef} ${release.tag} ${release.at}`);
+  const others = known.filter((r) => !same(r));
+  const stale = [...known.filter(same), ...others.slice(KEEP - 1)];
+  for (const r of stale) await stack.workspace.removeTag(stack.name, r.key);
 }
