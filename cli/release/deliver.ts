@@ -5,13 +5,15 @@
  * back to direct mode, the removal of the stack's manifests from the branch Argo CD read. A release that went
  * live is recorded as the stack's newest good release (history.ts), which rollback returns to. For a stack
  * that already runs, the pods are watched throughout and the picture of the rollout is written (timeline.ts),
- * live or not.
+ * live or not. Every release times its phases (phases.ts), prints them, and records them (record.ts).
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { exitCode, policyPacks, stackOutputs, streamed } from "../engine/workspace";
+import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
 import { pushAndWait, retireManifests, type Outputs } from "./gitops";
 import { recordGoodRelease } from "./history";
-import { recordRollout, timelineSvg, writeTimeline } from "./timeline";
+import { engineEvents, PhaseClock } from "./phases";
+import { commandStart, recordRelease } from "./record";
+import { recordRollout } from "./timeline";
 
 export interface ReleaseOptions {
   readonly stack: Stack;
@@ -22,25 +24,25 @@ export interface ReleaseOptions {
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
+  const clock = new PhaseClock(commandStart(), "start: the command, the stack's outputs");
   const before = await stackOutputs(o.stack);
-  const started = new Date();
   // A picture needs pods to watch: a stack that has a namespace on a cluster already.
-  const recorder = before.namespace && before.cluster ? await recordRollout(o.cwd, o.stack.name, before).catch(() => undefined) : undefined;
+  const recorder =
+    before.namespace && before.cluster ? await recordRollout(o.cwd, o.stack.name, before, clock.origin).catch(() => undefined) : undefined;
   let outcome = "failed";
   try {
-    const after = await upAndWait(o, before);
+    const after = await upAndWait(o, before, clock);
     outcome = `live, version ${after.imageTag}`;
     return after;
   } finally {
-    const samples = recorder?.stop() ?? [];
-    if (samples.length > 0) {
-      const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1);
-      // The dashed line: the pods ready once it settled, the stack's replicas.
-      const ready = Object.values(samples.at(-1)?.ready ?? {}).reduce((a, b) => a + b, 0);
-      const name = `${o.stack.name}-${started.toISOString().replace(/[:.]/g, "")}`;
-      const file = writeTimeline(o.cwd, name, timelineSvg(samples, `release of ${o.stack.name}: ${outcome} after ${seconds} s`, ready));
-      console.log(`rollout picture: ${file}`);
-    }
+    recordRelease({
+      cwd: o.cwd,
+      stackName: o.stack.name,
+      outcome,
+      phases: clock.finish(),
+      origin: clock.origin,
+      samples: recorder?.stop(),
+    });
   }
 }
 
@@ -49,26 +51,30 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
  * first: a second program run with its plugins and policy pack would add seconds to every release, and the
  * update checks the same config and policies before it changes anything.
  */
-async function up(o: ReleaseOptions): Promise<void> {
+async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
+  clock.mark("engine: start");
   try {
-    await o.stack.up({ policyPacks: policyPacks(o.cwd), ...streamed });
+    await update(o.stack, { policyPacks: policyPacks(o.cwd), ...streamed, onEvent: engineEvents(clock) });
   } catch (e) {
     // The engine's own output, streamed above, says why; the Automation API's error repeats all of it.
     throw new Error(`pulumi up of stack ${o.stack.name} failed (exit ${exitCode(e)}); the release is not live`);
   }
 }
 
-async function upAndWait(o: ReleaseOptions, before: Outputs): Promise<Outputs> {
-  await up(o);
+async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock): Promise<Outputs> {
+  await up(o, clock);
+  clock.mark("read the stack's outputs");
   const after = await stackOutputs(o.stack);
-  const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line) };
+  const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line), clock };
   if (after.deliveryMode === "gitops") {
     console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);
     await pushAndWait(step, after, o.timeoutSeconds);
   } else if (before.deliveryMode === "gitops") {
     console.log(`back to direct mode: Pulumi applies the workload now; removing ${before.renderDirectory} from ${before.gitops?.repoUrl}`);
+    clock.mark("remove the manifests from git");
     await retireManifests(step, before, `hand ${o.stack.name} back to direct mode`);
   }
+  clock.mark("record the good release");
   if (after.imageRef && after.imageTag) {
     await recordGoodRelease(o.stack, { imageRef: after.imageRef, tag: after.imageTag, at: new Date().toISOString() });
   }

@@ -12,6 +12,7 @@ import { applicationVerdict } from "../../rollout/application";
 import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
 import { rolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
+import type { PhaseClock } from "./phases";
 
 /** The outputs of a stack, as far as it has any: one that was never updated has none. */
 export type Outputs = Partial<StackOutputs>;
@@ -21,6 +22,8 @@ export interface GitopsStep {
   /** The project directory: the git working tree where deploy/<stack>/ is rendered. */
   readonly cwd: string;
   readonly log: (line: string) => void;
+  /** The release's phases, moved along as the push and Argo CD progress. */
+  readonly clock?: PhaseClock;
 }
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
@@ -71,6 +74,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   const deployment = required(outputs.deploymentName, "deploymentName", step.stackName);
 
   // 1. Commit exactly the stack's rendered manifests, then push the branch Argo CD tracks.
+  step.clock?.mark("commit and push");
   const message = `release ${step.stackName} ${tag}`;
   const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
   step.log(
@@ -78,6 +82,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   );
 
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
+  step.clock?.mark("Argo CD notices the commit");
   const { client, objects, apps } = await clusterOf(step.cwd, step.stackName, outputs);
   const ref = applicationRef(application, gitops.argocdNamespace);
   await objects.patch(
@@ -94,6 +99,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
 
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
+  const stages = argoStages(step.clock);
   for (;;) {
     const app = (await readRetrying(() => objects.read(ref), {
       deadline: started + timeoutSeconds * 1000,
@@ -117,6 +123,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
       },
       commit,
     );
+    stages.observe(app, commit);
     let detail = verdict.state === "progressing" ? verdict.detail : "";
     if (verdict.state === "failed") {
       // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
@@ -173,6 +180,24 @@ export async function retireManifests(step: GitopsStep, previous: Outputs, reaso
       ? `committed ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision}`
       : `${dir} already gone; pushed ${commit.slice(0, 12)} to ${gitops.repoUrl} ${gitops.revision}`,
   );
+}
+
+/**
+ * The phases of Argo CD's part, only ever forward (a poll may miss one): it noticed the commit (it compares
+ * or syncs at it), then its sync succeeded and the Deployment rolls out.
+ */
+function argoStages(clock: PhaseClock | undefined) {
+  const order = ["Argo CD notices the commit", "Argo CD syncs", "roll out"];
+  let reached = 0;
+  return {
+    observe(app: ArgoApplication, commit: string) {
+      const operation = app.status?.operationState;
+      const synced = operation?.phase === "Succeeded" && operation.syncResult?.revision === commit;
+      const noticed = synced || app.status?.sync?.revision === commit || operation?.syncResult?.revision === commit;
+      const stage = synced ? 2 : noticed ? 1 : 0;
+      if (stage > reached) clock?.mark(order[(reached = stage)] as string);
+    },
+  };
 }
 
 interface ArgoApplication {

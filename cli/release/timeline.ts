@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { clusterOf, type Outputs } from "./gitops";
+import type { Phase } from "./phases";
 
 /** One moment: seconds since the release started, and ready pods per ReplicaSet (pod-template-hash). */
 export interface Sample {
@@ -36,16 +37,20 @@ export function series(samples: readonly Sample[]): Series[] {
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** The timeline as an SVG document: two step lines, old and new ready pods, over the release's seconds. */
-export function timelineSvg(samples: readonly Sample[], title: string, replicas: number): string {
+/**
+ * The timeline as an SVG document: two step lines, old and new ready pods, over the release's seconds, and
+ * under them the release's phases as a band of blocks (each names itself and its seconds on hover).
+ */
+export function timelineSvg(samples: readonly Sample[], title: string, replicas: number, phases: readonly Phase[] = []): string {
   const points = series(samples);
+  const band = phases.length > 0 ? 24 : 0;
   const W = 720,
-    H = 300,
+    H = 300 + band,
     left = 50,
     right = 20,
     top = 40,
-    bottom = 40;
-  const end = Math.max(1, ...points.map((p) => p.t));
+    bottom = 40 + band;
+  const end = Math.max(1, ...points.map((p) => p.t), ...phases.map((p) => p.at + p.seconds));
   const most = Math.max(1, replicas, ...points.map((p) => Math.max(p.old, p.new, p.old + p.new)));
   const x = (t: number) => (left + (t / end) * (W - left - right)).toFixed(1);
   const y = (n: number) => (H - bottom - (n / most) * (H - top - bottom)).toFixed(1);
@@ -68,6 +73,10 @@ export function timelineSvg(samples: readonly Sample[], title: string, replicas:
     `<polyline class="new" fill="none" stroke="#2ca02c" stroke-width="2" points="${steps((p) => p.new)}"/>`,
     `<text x="${W - right - 170}" y="22" fill="#d62728">old version ready</text>`,
     `<text x="${W - right - 60}" y="22" fill="#2ca02c">new ready</text>`,
+    ...phases.map(
+      (p, i) =>
+        `<rect class="phase" x="${x(p.at)}" y="${H - band - 8}" width="${(Number(x(p.at + p.seconds)) - Number(x(p.at))).toFixed(1)}" height="12" fill="${i % 2 ? "#9ecae1" : "#3182bd"}"><title>${escape(`${p.name}: ${p.seconds.toFixed(1)} s`)}</title></rect>`,
+    ),
     "</svg>",
     "",
   ].join("\n");
@@ -78,10 +87,12 @@ interface PodObject {
   status?: { conditions?: { type: string; status: string }[] };
 }
 
-/** Watches the stack's pods from now on; `stop` ends the watch and returns what it saw. */
-export async function recordRollout(cwd: string, stackName: string, outputs: Outputs) {
+/**
+ * Watches the stack's pods from now on; `stop` ends the watch and returns what it saw, in seconds since
+ * `started` (epoch milliseconds: the release's start).
+ */
+export async function recordRollout(cwd: string, stackName: string, outputs: Outputs, started: number) {
   const { client, kc } = await clusterOf(cwd, stackName, outputs);
-  const started = Date.now();
   const pods = new Map<string, { hash: string; ready: boolean }>();
   const samples: Sample[] = [];
   const sample = () => {

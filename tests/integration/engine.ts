@@ -2,6 +2,7 @@
  * The real Pulumi engine for integration tests: a throwaway copy of the project, its own file backend and
  * passphrase, and the Automation API's LocalWorkspace over the CLI that toolchain/toolchain.sh provides.
  */
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -124,6 +125,33 @@ export async function ship(box: Sandbox, stack: string, timeoutSeconds = 240): P
   const run = await cliCommand(box, "ship", ["--stack", stack, "--timeout", String(timeoutSeconds)], (timeoutSeconds + 180) * 1000);
   if (run.code !== 0) throw new Error(run.output);
   return run.output;
+}
+
+/**
+ * The phases a release command printed and recorded (cli/release/record.ts): the table is printed, the record
+ * file holds the same phases, they add up to the command's wall time within 1 s, and `expected` (in order)
+ * are among them. Returns the recorded phases.
+ */
+export function assertPhases(run: CommandResult, expected: RegExp[]): { name: string; at: number; seconds: number }[] {
+  const file = /release record: (\S+\.json)/.exec(run.output)?.[1];
+  assert.ok(file, `the release printed where its record is:\n${run.output}`);
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as { seconds: number; phases: { name: string; at: number; seconds: number }[] };
+  const sum = record.phases.reduce((s, p) => s + p.seconds, 0);
+  assert.ok(Math.abs(sum - run.seconds) <= 1, `phases add up to ${sum.toFixed(2)} s, the command took ${run.seconds.toFixed(2)} s`);
+  assert.ok(Math.abs(record.seconds - sum) < 0.01, "the record's total is the sum of its phases");
+  const table = new RegExp(`phases of the release of \\S+ \\([^)]*\\), ${sum.toFixed(1)} s in all:`);
+  assert.match(run.output, table);
+  for (const p of record.phases) assert.ok(run.output.includes(`  ${p.name} `), `the table prints the phase "${p.name}"`);
+  let from = 0;
+  for (const want of expected) {
+    const i = record.phases.findIndex((p, k) => k >= from && want.test(p.name));
+    assert.ok(
+      i >= 0,
+      `a phase ${want} after ${record.phases[from - 1]?.name ?? "the start"}: ${record.phases.map((p) => p.name).join(" | ")}`,
+    );
+    from = i + 1;
+  }
+  return record.phases;
 }
 
 /**

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, gitSandbox, runCommand, type Sandbox, ship } from "./engine";
+import { assertPhases, cliCommand, type CommandResult, gitSandbox, runCommand, type Sandbox } from "./engine";
 import { dropNamespace, isServing, Kube, kubectl, labStack, type Pod, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -25,10 +25,13 @@ describe("gitops release on the lab's Argo CD", () => {
       `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
     ))!.spec;
 
-  /** The whole release, as scripts/up.sh runs it: `pulumi up`, then the push and the wait. */
+  let lastRelease: CommandResult | undefined;
+  /** The whole release, as scripts/up.sh runs it (`tagship ship`): `pulumi up`, then the push and the wait. */
   async function release(tag: string) {
     await stack.setConfig("tagship:imageTag", { value: tag });
-    return ship(box, STACK);
+    lastRelease = await cliCommand(box, "ship", ["--stack", STACK, "--timeout", "240"], 420_000);
+    if (lastRelease.code !== 0) throw new Error(lastRelease.output);
+    return lastRelease.output;
   }
 
   before(async () => {
@@ -69,6 +72,19 @@ describe("gitops release on the lab's Argo CD", () => {
     assert.ok(run.traffic.requests >= 2000);
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
     assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
+    // Where its seconds went, from the command's start to live: the engine, then git, then Argo CD's part.
+    assertPhases(lastRelease!, [
+      /^start/,
+      /^engine: start$/,
+      /^build and push the image$/,
+      /^render the manifests$/,
+      /^commit and push$/,
+      /^Argo CD notices the commit$/,
+      /^Argo CD syncs$/,
+      /^roll out: until 3 new ready$/,
+      /^roll out: until complete$/,
+      /^record the good release$/,
+    ]);
     const pods = (await kube.get<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods`))!.items.filter(isServing);
     assert.equal(pods.length, REPLICAS);
     for (const pod of pods) {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
-import { cliCommand, newStack, sandbox, type Sandbox } from "./engine";
+import { assertPhases, cliCommand, newStack, sandbox, type Sandbox } from "./engine";
 import { isServing, Kube, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
 import { releaseUnderLoad } from "./load";
 
@@ -136,11 +136,24 @@ describe("releases on the lab cluster (direct mode)", () => {
     await everyPodAnswers("2.0.0");
   });
 
-  it("the next good release rolls over the failed one", async () => {
+  it("the next good release, through `tagship ship`, rolls over the failed one and accounts for its seconds", async () => {
     await stack.setConfig("tagship:imageTag", { value: "3.0.1" });
     await stack.removeConfig("tagship:readinessPath");
-    const run = await underLoad(() => stack.up());
+    const run = await underLoad(() => cliCommand(box, "ship", ["--stack", STACK]));
     assert.ifError(run.error);
+    assert.equal(run.value?.code, 0, run.value?.output);
+    // Every phase from the command's start to its end, the rollout split at each batch of new pods ready.
+    assertPhases(run.value, [
+      /^start/,
+      /^engine: start$/,
+      /^run the program and plan$/,
+      /^build and push the image$/,
+      /^apply the Deployment and roll out: until 1 new ready$/,
+      /^apply the Deployment and roll out: until 2 new ready$/,
+      /^apply the Deployment and roll out: until 3 new ready$/,
+      /^apply the Deployment and roll out: until complete$/,
+      /^record the good release$/,
+    ]);
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
     assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
     await oldReplicaSetsAtZero();
