@@ -24,8 +24,7 @@ interface BinaryProfile {
   perPackage: Map<string, number>;
 }
 
-const seconds = (a: Action): number =>
-  a.TimeStart && a.TimeDone ? (Date.parse(a.TimeDone) - Date.parse(a.TimeStart)) / 1000 : 0;
+const seconds = (a: Action): number => (a.TimeStart && a.TimeDone ? (Date.parse(a.TimeDone) - Date.parse(a.TimeStart)) / 1000 : 0);
 
 /** Only actions that ran a tool count: a package found in the build cache has no command. */
 const ran = (a: Action): boolean => Array.isArray(a.Cmd) && a.Cmd.length > 0;
@@ -70,9 +69,7 @@ function main(dir: string | undefined): void {
   console.log("| binary | packages compiled | compile s (summed) | link s | build span s |");
   console.log("| --- | --- | --- | --- | --- |");
   for (const row of rows) console.log(row);
-  console.log(
-    `| all | ${total("compiled")} | ${fmt(total("compileSeconds"))} | ${fmt(total("linkSeconds"))} | |`,
-  );
+  console.log(`| all | ${total("compiled")} | ${fmt(total("compileSeconds"))} | ${fmt(total("linkSeconds"))} | |`);
   console.log("");
   console.log(`compile + link, summed: ${fmt(cpu)} s; on 2 cores at best ${fmt(cpu / 2)} s of wall time`);
   console.log(

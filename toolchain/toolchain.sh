@@ -18,78 +18,92 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/toolchain/lib.sh"
 source "$root/toolchain/versions.sh"
 TOOLCHAIN="$TAGSHIP_CACHE/toolchain"
-STEPS=4
+STEPS=3
+
+# The common case, answered from the file system alone (every command's launcher asks, so it must be quick):
+# the cached CLI and language host, and both plugins fully installed in the plugin cache.
+plugin_dir() { echo "${PULUMI_HOME:-$HOME/.pulumi}/plugins/resource-$1-v$2"; }
+cached_cli="$TOOLCHAIN/pulumi/$PULUMI_VERSION"
+if [[ -x "$cached_cli/pulumi" && -x "$cached_cli/pulumi-language-nodejs" ]] &&
+  [[ -x "$(plugin_dir kubernetes "$KUBERNETES_PROVIDER_VERSION")/pulumi-resource-kubernetes" ]] &&
+  [[ -x "$(plugin_dir docker-build "$DOCKER_BUILD_PROVIDER_VERSION")/pulumi-resource-docker-build" ]] &&
+  [[ ! -e "$(plugin_dir kubernetes "$KUBERNETES_PROVIDER_VERSION").partial" ]] &&
+  [[ ! -e "$(plugin_dir docker-build "$DOCKER_BUILD_PROVIDER_VERSION").partial" ]]; then
+  echo "$cached_cli"
+  exit 0
+fi
 exec 3>&1 1>&2 # keep stdout for the result
 
 need_go() {
-  $CHECK_ONLY && die "$1 is missing: run \`bash toolchain/toolchain.sh\` (step $current of $STEPS provides it)"
+  $CHECK_ONLY && die "$1 is missing: run \`bash toolchain/toolchain.sh\` (step $2 of $STEPS provides it)"
   command -v go >/dev/null 2>&1 ||
     die "building $1 needs Go >= 1.26.6 (none on PATH). Install Go, or install $1 yourself at the pinned version"
 }
 
-# 1. The CLI and the language host, which must sit next to it.
-current=1; step 1 $STEPS "pulumi CLI v$PULUMI_VERSION"
+# 1. What is there: the CLI and the language host (which must sit next to it), and the plugins.
+step 1 $STEPS "the Pulumi engine: pulumi v$PULUMI_VERSION, its Node.js language host, the kubernetes and docker-build plugins"
+builds=()
 cli_dir=""
 if command -v pulumi >/dev/null 2>&1 && [[ "$(pulumi version 2>/dev/null)" == "v$PULUMI_VERSION" ]]; then
   cli_dir="$(dirname "$(command -v pulumi)")"
-  echo "    using $cli_dir/pulumi (already on PATH)"
+  echo "    pulumi: $cli_dir/pulumi (already on PATH)"
 else
   cli_dir="$TOOLCHAIN/pulumi/$PULUMI_VERSION"
   mkdir -p "$cli_dir"
   if [[ -x "$cli_dir/pulumi" ]]; then
-    echo "    cached: $cli_dir/pulumi"
+    echo "    pulumi: cached, $cli_dir/pulumi"
   else
-    need_go "pulumi v$PULUMI_VERSION"
-    echo "    building pulumi v$PULUMI_VERSION from github.com/pulumi/pulumi/pkg/v3 (cold: about 5 minutes)"
-    go_build "$root/toolchain/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir/pulumi" \
-      "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+    need_go "pulumi v$PULUMI_VERSION" 2
+    builds+=(pulumi=build_cli)
   fi
 fi
-
-current=2; step 2 $STEPS "pulumi-language-nodejs"
 if [[ -x "$cli_dir/pulumi-language-nodejs" ]]; then
-  echo "    present: $cli_dir/pulumi-language-nodejs"
+  echo "    pulumi-language-nodejs: $cli_dir/pulumi-language-nodejs"
 elif [[ "$cli_dir" != "$TOOLCHAIN/pulumi/$PULUMI_VERSION" ]] && command -v pulumi-language-nodejs >/dev/null 2>&1; then
-  echo "    using $(command -v pulumi-language-nodejs) (on PATH)"
+  echo "    pulumi-language-nodejs: $(command -v pulumi-language-nodejs) (on PATH)"
 else
-  need_go "pulumi-language-nodejs"
   [[ -w "$cli_dir" ]] || die "$cli_dir has no pulumi-language-nodejs and is not writable; install Pulumi's Node.js language host next to pulumi"
-  echo "    building pulumi-language-nodejs v$PULUMI_LANGUAGE_NODEJS_VERSION from github.com/pulumi/pulumi/sdk/v3 (cold: about 2 minutes)"
-  go_build "$root/toolchain/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
-    "$cli_dir/pulumi-language-nodejs" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_LANGUAGE_NODEJS_VERSION"
+  need_go "pulumi-language-nodejs" 2
+  builds+=(pulumi-language-nodejs=build_language_host)
 fi
-export PATH="$cli_dir:$PATH"
 
-# The resource plugins in the plugin cache, one "name version" line each.
+# The resource plugins in the plugin cache, one "name version" line each (none before the CLI exists).
 plugin_list() {
-  pulumi plugin ls --json 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+  [[ -x "$cli_dir/pulumi" ]] || return 0
+  "$cli_dir/pulumi" plugin ls --json 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
     console.log((JSON.parse(s || "[]") ?? []).filter((p) => p.kind === "resource").map((p) => `${p.name} ${p.version}`).join("\n")))'
 }
 plugins="$(plugin_list)"
-
-# ensure_plugin <step> <name> <version> <build function>: installs the plugin from the cached binary, building
-# that first if needed, unless the plugin cache already has that version.
-ensure_plugin() {
-  local name=$2 version=$3 build=$4
-  current=$1
-  step "$1" $STEPS "pulumi-resource-$name v$version"
+installs=()
+# want_plugin <name> <version> <build function>: queues the build (if its binary is not cached) and the install
+# (if the plugin cache lacks that version).
+want_plugin() {
+  local name=$1 version=$2 bin="$TOOLCHAIN/plugins/pulumi-resource-$1-$2"
   if grep -qxF "$name $version" <<<"$plugins"; then
-    echo "    installed"
+    echo "    plugin $name v$version: installed"
     return
   fi
-  local bin="$TOOLCHAIN/plugins/pulumi-resource-$name-$version"
-  if $CHECK_ONLY || [[ ! -x "$bin" ]]; then
-    need_go "plugin $name v$version"
-    mkdir -p "$(dirname "$bin")"
-    "$build" "$bin"
+  $CHECK_ONLY && [[ -x "$bin" ]] && die "plugin $name v$version is missing: run \`bash toolchain/toolchain.sh\` (step 3 of $STEPS provides it)"
+  if [[ ! -x "$bin" ]]; then
+    need_go "plugin $name v$version" 2
+    builds+=("pulumi-resource-$name=$3")
   fi
-  pulumi plugin install resource "$name" "v$version" --file "$bin"
+  installs+=("$name $version $bin")
+}
+
+build_cli() {
+  go_build "$root/toolchain/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir/pulumi" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+}
+
+build_language_host() {
+  go_build "$root/toolchain/language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+    "$cli_dir/pulumi-language-nodejs" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_LANGUAGE_NODEJS_VERSION"
 }
 
 # The kubernetes provider's main package embeds two files made by `go generate`, which are not in the
 # module: the build copies that package out of the module cache and generates them, as upstream does.
 build_kubernetes() {
-  echo "    building pulumi-resource-kubernetes v$KUBERNETES_PROVIDER_VERSION (cold: about 10 minutes)"
   local build="$TOOLCHAIN/src/kubernetes-$KUBERNETES_PROVIDER_VERSION"
   rm -rf "$build" && mkdir -p "$build"
   cp "$root/toolchain/kubernetes/go.mod" "$root/toolchain/kubernetes/go.sum" "$build/"
@@ -102,17 +116,37 @@ build_kubernetes() {
     chmod u+w ./*
     VERSION="$KUBERNETES_PROVIDER_VERSION" go run generate.go
   )
-  go_build "$build" . "$1" "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION"
+  go_build "$build" . "$TOOLCHAIN/plugins/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION" \
+    "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION"
 }
 
 build_docker_build() {
-  echo "    building pulumi-resource-docker-build v$DOCKER_BUILD_PROVIDER_VERSION (cold: about 4 minutes)"
   go_build "$root/toolchain/docker-build" github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build \
-    "$1" "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
+    "$TOOLCHAIN/plugins/pulumi-resource-docker-build-$DOCKER_BUILD_PROVIDER_VERSION" \
+    "-X github.com/pulumi/pulumi-docker-build/provider.Version=$DOCKER_BUILD_PROVIDER_VERSION"
 }
 
-ensure_plugin 3 kubernetes "$KUBERNETES_PROVIDER_VERSION" build_kubernetes
-ensure_plugin 4 docker-build "$DOCKER_BUILD_PROVIDER_VERSION" build_docker_build
+want_plugin kubernetes "$KUBERNETES_PROVIDER_VERSION" build_kubernetes
+want_plugin docker-build "$DOCKER_BUILD_PROVIDER_VERSION" build_docker_build
+
+# 2. Build what is missing from Go modules, side by side (cold, on 2 cores: the kubernetes provider is the
+# longest, bench/cold-start.sh measures each).
+step 2 $STEPS "build what is missing from Go modules"
+if ((${#builds[@]} == 0)); then
+  echo "    nothing to build"
+else
+  mkdir -p "$TOOLCHAIN/plugins"
+  side_by_side 2 "${builds[@]}"
+fi
+export PATH="$cli_dir:$PATH"
+
+# 3. Install the plugins from the built files, so that nothing is fetched from Pulumi's servers.
+step 3 $STEPS "install the plugins"
+for entry in "${installs[@]}"; do
+  read -r name version bin <<<"$entry"
+  pulumi plugin install resource "$name" "v$version" --file "$bin"
+done
+((${#installs[@]} == 0)) && echo "    all installed"
 
 echo "    $(pulumi version); plugins: $(plugin_list | paste -sd, - | sed 's/,/, /g')"
 echo "$cli_dir" >&3

@@ -40,6 +40,6 @@ describe("missing plugins", () => {
   it("the toolchain check names the step that provides the missing plugin", async () => {
     const run = await projectScript("toolchain/toolchain.sh", ["--check"], { PULUMI_HOME: emptyHome });
     assert.equal(run.code, 1);
-    assert.match(run.output, /plugin kubernetes v[0-9.]+ is missing: run `bash toolchain\/toolchain.sh` \(step 3 of 4 provides it\)/);
+    assert.match(run.output, /plugin kubernetes v[0-9.]+ is missing: run `bash toolchain\/toolchain.sh` \(step 3 of 3 provides it\)/);
   });
 });
