@@ -12,13 +12,10 @@ REPO_SERVER_ADDR=127.0.0.1:18081
 CONTROLLER_METRICS_PORT=18082
 GIT_REMOTE="$LAB/git/tagship.git"
 
-argocd_binary() {
-  [[ -x "$ARGOCD_BIN/argocd" ]] && return
-  need_go "Argo CD"
-  echo "    building argocd $ARGOCD_VERSION from github.com/argoproj/argo-cd/v3 (once: 3.5 minutes measured with the Kubernetes build cache warm)"
+build_argocd() {
   mkdir -p "$ARGOCD_BIN"
-  CGO_ENABLED=0 go_build "$root/lab/argocd" github.com/argoproj/argo-cd/v3/cmd "$ARGOCD_BIN/argocd" \
-    "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION#v} -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean"
+  go_build "$root/lab/argocd" github.com/argoproj/argo-cd/v3/cmd "$ARGOCD_BIN/argocd" \
+    "-X github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION#v} -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean"
 }
 
 argocd_module_dir() {
@@ -41,7 +38,7 @@ git_remote_up() {
 }
 
 argocd_up() {
-  argocd_binary
+  lab_binaries argocd
   local mod
   mod="$(argocd_module_dir)"
   kubectl apply --server-side --force-conflicts -f "$mod/manifests/crds/application-crd.yaml" \

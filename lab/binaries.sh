@@ -11,47 +11,48 @@ KUBERNETES_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubel
 
 need_go() { command -v go >/dev/null || die "building $1 needs Go >= 1.26.6 on PATH"; }
 
-buildkit_binaries() {
-  [[ -x "$BUILDKIT_BIN/buildkitd" && -x "$BUILDKIT_BIN/buildctl" ]] && return
-  need_go buildkitd
-  echo "    building buildkitd and buildctl $BUILDKIT_VERSION from github.com/moby/buildkit (cold: about 5 minutes)"
-  mkdir -p "$BUILDKIT_BIN"
-  local cmd
-  for cmd in buildkitd buildctl; do
-    CGO_ENABLED=0 go_build "$root/lab/buildkit" "github.com/moby/buildkit/cmd/$cmd" "$BUILDKIT_BIN/$cmd" \
-      "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
-      -tags "osusergo netgo static_build seccomp"
+# lab_binaries [argocd]: builds the servers the lab lacks, side by side (toolchain/lib.sh), Argo CD only when
+# asked: a direct-mode stack never needs it.
+lab_binaries() {
+  local jobs=() cmd
+  [[ -x "$BUILDKIT_BIN/buildkitd" && -x "$BUILDKIT_BIN/buildctl" ]] || jobs+=(buildkit=build_buildkit)
+  for cmd in "${KUBERNETES_COMMANDS[@]}"; do
+    [[ -x "$KUBERNETES_BIN/$cmd" ]] || { jobs+=(kubernetes=build_kubernetes); break; }
   done
+  [[ -x "$ETCD_BIN/etcd" && -x "$ETCD_BIN/etcdctl" ]] || jobs+=(etcd=build_etcd)
+  [[ "${1:-}" != argocd || -x "$ARGOCD_BIN/argocd" ]] || jobs+=(argocd=build_argocd)
+  if ((${#jobs[@]} == 0)); then
+    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN${1:+, $ARGOCD_BIN}"
+    return
+  fi
+  need_go "the lab's servers (${jobs[*]%%=*})"
+  side_by_side 2 "${jobs[@]}"
+}
+
+build_buildkit() {
+  go_build "$root/lab/buildkit" "github.com/moby/buildkit/cmd/buildkitd github.com/moby/buildkit/cmd/buildctl" "$BUILDKIT_BIN" \
+    "-X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" \
+    -tags "osusergo netgo static_build seccomp"
 }
 
 # Built as Kubernetes' own release does (static, these tags, the version stamped into both version
-# packages so that `kubectl version` and the API server report v1.34.x rather than v0.0.0-master).
-kubernetes_binaries() {
-  local missing=() cmd
-  for cmd in "${KUBERNETES_COMMANDS[@]}"; do [[ -x "$KUBERNETES_BIN/$cmd" ]] || missing+=("$cmd"); done
-  ((${#missing[@]} == 0)) && return
-  need_go Kubernetes
-  echo "    building ${missing[*]} $KUBERNETES_VERSION from k8s.io/kubernetes (once: 9 minutes measured on 2 cores with the module cache warm, longer without)"
-  local minor=${KUBERNETES_VERSION#v1.} ldflags="-s -w" pkg
+# packages so that `kubectl version` and the API server report v1.34.x rather than v0.0.0-master), all six in
+# one go command.
+build_kubernetes() {
+  local minor=${KUBERNETES_VERSION#v1.} ldflags="" pkg pkgs=()
   minor=${minor%%.*}
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
   done
-  mkdir -p "$KUBERNETES_BIN"
-  for cmd in "${missing[@]}"; do
-    CGO_ENABLED=0 go_build "$root/lab/kubernetes" "k8s.io/kubernetes/cmd/$cmd" "$KUBERNETES_BIN/$cmd" "$ldflags" \
-      -tags selinux,notest,grpcnotrace
-  done
+  for pkg in "${KUBERNETES_COMMANDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$pkg"); done
+  go_build "$root/lab/kubernetes" "${pkgs[*]}" "$KUBERNETES_BIN" "$ldflags" -tags selinux,notest,grpcnotrace
 }
 
 # etcd's binary is the package main at the root of go.etcd.io/etcd/server/v3.
-etcd_binaries() {
-  [[ -x "$ETCD_BIN/etcd" && -x "$ETCD_BIN/etcdctl" ]] && return
-  need_go etcd
-  echo "    building etcd and etcdctl $ETCD_VERSION from go.etcd.io/etcd (cold: about 2 minutes)"
+build_etcd() {
   mkdir -p "$ETCD_BIN"
-  CGO_ENABLED=0 go_build "$root/lab/etcd" go.etcd.io/etcd/server/v3 "$ETCD_BIN/etcd" "-s -w"
-  CGO_ENABLED=0 go_build "$root/lab/etcd" go.etcd.io/etcd/etcdctl/v3 "$ETCD_BIN/etcdctl" "-s -w"
+  go_build "$root/lab/etcd" go.etcd.io/etcd/server/v3 "$ETCD_BIN/etcd" ""
+  go_build "$root/lab/etcd" go.etcd.io/etcd/etcdctl/v3 "$ETCD_BIN/etcdctl" ""
 }
 
 # The sandbox ("pause") container every pod starts with: Kubernetes' own pause.c from the module cache,

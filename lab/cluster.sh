@@ -238,13 +238,12 @@ node_ready() {
 
 cluster_up() {
   local n=$1 first=$2
-  step $((first)) "$n" "Kubernetes $KUBERNETES_VERSION and etcd $ETCD_VERSION binaries"; kubernetes_binaries; etcd_binaries; echo "    ready"
-  step $((first + 1)) "$n" "network, certificates, kubeconfig"; network_up; pki_up
-  step $((first + 2)) "$n" "etcd"; etcd_up
-  step $((first + 3)) "$n" "control plane"; control_plane_up
-  step $((first + 4)) "$n" "pause image $PAUSE_IMAGE"; pause_image_up
-  step $((first + 5)) "$n" "containerd, kubelet, kube-proxy"; containerd_up; kubelet_up; kube_proxy_up
-  step $((first + 6)) "$n" "node Ready"; node_ready
+  step $((first)) "$n" "network, certificates, kubeconfig"; network_up; pki_up
+  step $((first + 1)) "$n" "etcd $ETCD_VERSION"; etcd_up
+  step $((first + 2)) "$n" "control plane $KUBERNETES_VERSION"; control_plane_up
+  step $((first + 3)) "$n" "pause image $PAUSE_IMAGE"; pause_image_up
+  step $((first + 4)) "$n" "containerd, kubelet, kube-proxy"; containerd_up; kubelet_up; kube_proxy_up
+  step $((first + 5)) "$n" "node Ready"; node_ready
 }
 
 # Stopping containerd does not stop the containers: each runs under its own shim. Kill the pods' tasks

