@@ -10,6 +10,8 @@ import { newStack, sandbox, type Sandbox } from "./engine";
 
 const REGISTRY = "127.0.0.1:5000";
 const STACK = "it-build";
+// A repository of its own: the other lab tests run beside this one and push their tags to tagship/hello.
+const REPOSITORY = "tagship/it-build";
 
 async function manifestDigest(repository: string, reference: string): Promise<string | null> {
   const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${reference}`, {
@@ -33,6 +35,7 @@ describe("image build on the lab", () => {
     box = sandbox();
     stack = await newStack(box, STACK, {
       imageTag: "0.1.0",
+      imageName: REPOSITORY,
       registry: REGISTRY,
       builder: "tagship-lab",
       baseImage: `${REGISTRY}/tagship/node-base:22`,
@@ -49,11 +52,11 @@ describe("image build on the lab", () => {
   it("builds app/, pushes it, and deploys the pushed digest", async () => {
     const result = await stack.up();
     first = String(result.outputs.imageRef?.value);
-    const m = /^127\.0\.0\.1:5000\/tagship\/hello@(sha256:[a-f0-9]{64})$/.exec(first);
+    const m = /^127\.0\.0\.1:5000\/tagship\/it-build@(sha256:[a-f0-9]{64})$/.exec(first);
     assert.ok(m, first);
     // The registry holds exactly that manifest, under the tag and under the digest.
-    assert.equal(await manifestDigest("tagship/hello", "0.1.0"), m[1]);
-    assert.equal(await manifestDigest("tagship/hello", m[1] as string), m[1]);
+    assert.equal(await manifestDigest(REPOSITORY, "0.1.0"), m[1]);
+    assert.equal(await manifestDigest(REPOSITORY, m[1] as string), m[1]);
     const deployment = fs.readdirSync(path.join(box.workDir, "deploy", STACK, "1-manifest")).find((f) => f.includes("deployment"));
     assert.ok(deployment);
     assert.match(
@@ -74,7 +77,7 @@ describe("image build on the lab", () => {
     const result = await stack.up();
     const next = String(result.outputs.imageRef?.value);
     assert.notEqual(next, first);
-    assert.match(next, /^127\.0\.0\.1:5000\/tagship\/hello@sha256:[a-f0-9]{64}$/);
+    assert.match(next, /^127\.0\.0\.1:5000\/tagship\/it-build@sha256:[a-f0-9]{64}$/);
     assert.equal(result.summary.resourceChanges?.update, 2, JSON.stringify(result.summary.resourceChanges));
   });
 });

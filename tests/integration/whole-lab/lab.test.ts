@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { projectScript, ROOT, runCommand } from "./engine";
+import { projectScript, ROOT, runCommand } from "../engine";
 
 const LAB = process.env.TAGSHIP_LAB_DIR ?? path.join(ROOT, ".lab");
 const lab = (cmd: string) => projectScript("lab/lab.sh", [cmd]);

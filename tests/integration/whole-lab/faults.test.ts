@@ -12,10 +12,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship } from "./engine";
-import { dropNamespace, Kube, labStack, pollUntil } from "./kube";
-import { releaseUnderLoad } from "./load";
-import { stackPrograms } from "../../cli/engine/orphans";
+import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship } from "../engine";
+import { dropNamespace, Kube, labStack, pollUntil } from "../kube";
+import { releaseUnderLoad } from "../load";
+import { stackPrograms } from "../../../cli/engine/orphans";
 
 const STACK = "it-faults";
 const NAMESPACE = `hello-${STACK}`;
