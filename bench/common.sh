@@ -1,4 +1,4 @@
-# Shared by the lab benchmarks (bench/rollout.sh, bench/gitops.sh): the engine on PATH, the lab's kubectl,
+# Shared by the lab benchmarks (bench/latency.sh): the engine on PATH, the lab's kubectl,
 # a throwaway copy of the program with its own file backend in $work (the current directory afterwards), and
 # timing helpers. Sourced, not run; the caller sets its own EXIT trap to remove $work.
 set -euo pipefail
