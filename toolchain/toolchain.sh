@@ -70,8 +70,9 @@ fi
 # The resource plugins in the plugin cache, one "name version" line each (none before the CLI exists).
 plugin_list() {
   [[ -x "$cli_dir/pulumi" ]] || return 0
-  "$cli_dir/pulumi" plugin ls --json 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
-    console.log((JSON.parse(s || "[]") ?? []).filter((p) => p.kind === "resource").map((p) => `${p.name} ${p.version}`).join("\n")))'
+  { "$cli_dir/pulumi" plugin ls --json 2>/dev/null || true; } | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    let all = []; try { all = JSON.parse(s || "[]") ?? []; } catch {} // an unreadable list: nothing installed
+    console.log(all.filter((p) => p.kind === "resource").map((p) => `${p.name} ${p.version}`).join("\n")) })'
 }
 plugins="$(plugin_list)"
 installs=()
