@@ -11,21 +11,29 @@ KUBERNETES_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubel
 
 need_go() { command -v go >/dev/null || die "building $1 needs Go >= 1.26.6 on PATH"; }
 
-# lab_binaries [argocd]: builds the servers the lab lacks, side by side (toolchain/lib.sh), Argo CD only when
-# asked: a direct-mode stack never needs it.
-lab_binaries() {
-  local jobs=() cmd
-  [[ -x "$BUILDKIT_BIN/buildkitd" && -x "$BUILDKIT_BIN/buildctl" ]] || jobs+=(buildkit=build_buildkit)
+# lab_jobs [argocd]: the servers the lab lacks, as side_by_side jobs (toolchain/lib.sh), one per line; Argo CD
+# only when asked: a direct-mode stack never needs it.
+lab_jobs() {
+  local cmd
+  [[ -x "$BUILDKIT_BIN/buildkitd" && -x "$BUILDKIT_BIN/buildctl" ]] || echo buildkit=build_buildkit
   for cmd in "${KUBERNETES_COMMANDS[@]}"; do
-    [[ -x "$KUBERNETES_BIN/$cmd" ]] || { jobs+=(kubernetes=build_kubernetes); break; }
+    [[ -x "$KUBERNETES_BIN/$cmd" ]] || { echo kubernetes=build_kubernetes; break; }
   done
-  [[ -x "$ETCD_BIN/etcd" && -x "$ETCD_BIN/etcdctl" ]] || jobs+=(etcd=build_etcd)
-  [[ "${1:-}" != argocd || -x "$ARGOCD_BIN/argocd" ]] || jobs+=(argocd=build_argocd)
+  [[ -x "$ETCD_BIN/etcd" && -x "$ETCD_BIN/etcdctl" ]] || echo etcd=build_etcd
+  [[ "${1:-}" != argocd || -x "$ARGOCD_BIN/argocd" ]] || echo argocd=build_argocd
+}
+
+# lab_binaries [argocd] [name=function...]: builds what the lab lacks side by side, with any other jobs given.
+lab_binaries() {
+  local want=""
+  [[ "${1:-}" == argocd ]] && want=argocd && shift
+  local jobs=("$@") job
+  while read -r job; do [[ -n "$job" ]] && jobs+=("$job"); done < <(lab_jobs $want)
   if ((${#jobs[@]} == 0)); then
-    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN${1:+, $ARGOCD_BIN}"
+    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN${want:+, $ARGOCD_BIN}"
     return
   fi
-  need_go "the lab's servers (${jobs[*]%%=*})"
+  [[ "${jobs[*]}" != *build_* ]] || need_go "the lab's servers"
   side_by_side 2 "${jobs[@]}"
 }
 

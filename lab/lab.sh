@@ -50,8 +50,11 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
   [[ $EUID -eq 0 ]] || die "the lab runs a kubelet and containerd, which need root; run it as root or point the stack at another cluster (docs/lab.md: using your own cluster)"
   mkdir -p "$LAB"
   step 1 $n "Debian packages"; packages
-  step 2 $n "the base image's root filesystem"; base_rootfs
-  step 3 $n "the lab's servers from Go modules"; lab_binaries $argocd
+  step 2 $n "the base image's root filesystem (debootstrap) and the lab's servers from Go modules, side by side"
+  local rootfs=()
+  [[ -f "$BASE_ROOTFS" ]] || rootfs=(base-image-rootfs=base_rootfs)
+  lab_binaries $argocd "${rootfs[@]}"
+  step 3 $n "prepared"
 }
 
 lab_up() {
