@@ -27,8 +27,11 @@ export default command({
   common: ["stack", "timeout"],
   positionals: false,
   async run({ cwd, stack: name, timeoutSeconds, options }) {
-    requireStacks(await stackNames(cwd), [["--stack", name]]);
-    const release: ReleaseOptions = { stack: await openStack(cwd, name), cwd, timeoutSeconds };
+    // The stack's outputs are read beside the check that it exists: two runs of the CLI at once.
+    const stack = await openStack(cwd, name);
+    const [names, before] = await Promise.all([stackNames(cwd), stackOutputs(stack)]);
+    requireStacks(names, [["--stack", name]]);
+    const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before };
     try {
       await releaseStack(release);
     } catch (e) {
@@ -43,16 +46,18 @@ export default command({
 
 /** Releases the stack's last good digest again after a failed release; always ends in an error naming both. */
 async function rollBack(release: ReleaseOptions, failure: Error): Promise<never> {
-  const { stack, cwd } = release;
+  const { stack, cwd, timeoutSeconds } = release;
   const last = (await goodReleases(stack))[0];
   if (!last) throw new Error(`${failure.message}\nno good release of stack ${stack.name} is recorded: nothing to roll back to`);
-  const running = await liveDeployment(cwd, stack.name, await stackOutputs(stack)).catch(() => undefined);
+  // The outputs as the failed release left them, not as they were before it.
+  const outputs = await stackOutputs(stack);
+  const running = await liveDeployment(cwd, stack.name, outputs).catch(() => undefined);
   if (running && runs(running, last)) {
     throw new Error(
       `${failure.message}\nnot rolled back: the failing release is the last good one (${last.tag}, ${last.imageRef}), so its configuration failed; fix it and release again`,
     );
   }
   console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release ${last.tag} (${last.imageRef})`);
-  await releaseDigest(release, last.imageRef, last.tag);
+  await releaseDigest({ stack, cwd, timeoutSeconds, before: outputs }, last.imageRef, last.tag);
   throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${last.tag} (${last.imageRef}) again`);
 }

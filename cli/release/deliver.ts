@@ -10,7 +10,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
 import { pushAndWait, retireManifests, type Outputs } from "./gitops";
-import { recordGoodRelease } from "./history";
+import { entries, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
 import { recordRollout } from "./timeline";
@@ -21,11 +21,13 @@ export interface ReleaseOptions {
   readonly cwd: string;
   /** Bound on the wait for Argo CD. */
   readonly timeoutSeconds: number;
+  /** The stack's outputs before the release, when the caller has read them already. */
+  readonly before?: Outputs;
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   const clock = new PhaseClock(commandStart(), "start: the command, the stack's outputs");
-  const before = await stackOutputs(o.stack);
+  const before = o.before ?? (await stackOutputs(o.stack));
   // A picture needs pods to watch: a stack that has a namespace on a cluster already.
   const recorder =
     before.namespace && before.cluster ? await recordRollout(o.cwd, o.stack.name, before, clock.origin).catch(() => undefined) : undefined;
@@ -62,6 +64,8 @@ async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
 }
 
 async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock): Promise<Outputs> {
+  // Read while the update runs, so that recording the release once it is live is one write.
+  const history = entries(o.stack).catch(() => undefined);
   await up(o, clock);
   clock.mark("read the stack's outputs");
   const after = await stackOutputs(o.stack);
@@ -76,7 +80,7 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
   }
   clock.mark("record the good release");
   if (after.imageRef && after.imageTag) {
-    await recordGoodRelease(o.stack, { imageRef: after.imageRef, tag: after.imageTag, at: new Date().toISOString() });
+    await recordGoodRelease(o.stack, { imageRef: after.imageRef, tag: after.imageTag, at: new Date().toISOString() }, await history);
   }
   return after;
 }

@@ -16,11 +16,13 @@ export interface GoodRelease {
 const KEEP = 5;
 const PREFIX = "tagship:good.";
 
-interface Entry extends GoodRelease {
+/** A good release as it is stored: with its tag's name. */
+export interface Entry extends GoodRelease {
   readonly key: string;
 }
 
-async function entries(stack: Stack): Promise<Entry[]> {
+/** The stored good releases, newest first. */
+export async function entries(stack: Stack): Promise<Entry[]> {
   const tags = await stack.workspace.listTags(stack.name);
   const found: Entry[] = [];
   for (const [key, value] of Object.entries(tags)) {
@@ -35,9 +37,12 @@ export async function goodReleases(stack: Stack): Promise<GoodRelease[]> {
   return (await entries(stack)).slice(0, KEEP).map(({ imageRef, tag, at }) => ({ imageRef, tag, at }));
 }
 
-/** Records a release that went live; one already newest is not recorded twice. */
-export async function recordGoodRelease(stack: Stack, release: GoodRelease): Promise<void> {
-  const known = await entries(stack);
+/**
+ * Records a release that went live; one already newest is not recorded twice. `known`: the stored releases, when
+ * the caller read them already (a release reads them while its update runs, to record sooner once it is live).
+ */
+export async function recordGoodRelease(stack: Stack, release: GoodRelease, known?: Entry[]): Promise<void> {
+  known ??= await entries(stack);
   const same = (r: GoodRelease) => r.imageRef === release.imageRef && r.tag === release.tag;
   if (known[0] && same(known[0])) return;
   // A release is its digest and its version: builds of one source under two tags share a digest.
