@@ -48,7 +48,8 @@ sed -n 's/^==> \[step \([0-9]*\) of \([0-9]*\), \([0-9]*\)m\([0-9]*\)s\] \(.*\)$
     END { for (i = 1; i <= NR; i++) { end = (i < NR) ? at[i + 1] : total; printf "| %s | %d |\n", name[i], end - at[i] } }'
 echo "| **make up, in all** | **$total** |"
 echo
-grep -E '^    built ' "$work/make-up.log" | sed 's/^    //' || true
+# Each build's own time, as the side-by-side runner reported it when the build ended.
+grep -oE '[a-z0-9.-]+: built .* in [0-9]+s' "$work/make-up.log" || true
 echo
 export PATH="$(bash "$root/toolchain/node.sh"):$PATH"
 (cd "$work/repo" && node --import tsx bench/build-profile.ts "$TAGSHIP_GO_PROFILE")
