@@ -26,6 +26,7 @@ go_build() {
   # share compile once, and each link overlaps with the others' compiles.
   read -ra pkgs <<<"$pkgs"
   target="$out.partial"
+  rm -rf "$target"
   ((${#pkgs[@]} > 1)) && rm -rf "$target" && mkdir -p "$target" "$out" && target="$target/"
   (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath "${profile[@]}" "$@" -ldflags "-s -w $ldflags" -o "$target" "${pkgs[@]}")
   if ((${#pkgs[@]} > 1)); then
@@ -45,6 +46,8 @@ side_by_side() {
   local max=$1 logs="$TAGSHIP_CACHE/logs" job name started=$SECONDS
   shift
   mkdir -p "$logs"
+  # Background jobs of a script ignore Ctrl-C: stopping the script stops them too.
+  trap '_side_by_side_stop; exit 130' INT TERM
   local names=()
   for job in "$@"; do
     while (($(jobs -rp | wc -l) >= max)); do wait -n 2>/dev/null || true; _side_by_side_report "$logs" "${names[@]}"; done
@@ -52,15 +55,26 @@ side_by_side() {
     names+=("$name")
     rm -f "$logs/$name.status" "$logs/$name.reported"
     echo "    started $name ($((SECONDS - started))s)"
-    ( set +e; ("${job#*=}") >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.status" ) &
+    # The job itself runs with errexit (a failed step ends it with its status); only the wrapper must not.
+    ( set +e; (set -e; "${job#*=}") >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.status" ) &
   done
   while (($(jobs -rp | wc -l) > 0)); do wait -n 2>/dev/null || true; _side_by_side_report "$logs" "${names[@]}"; done
   wait
+  trap - INT TERM
   _side_by_side_report "$logs" "${names[@]}"
   local failed=()
   for name in "${names[@]}"; do [[ "$(cat "$logs/$name.status" 2>/dev/null)" == 0 ]] || failed+=("$name"); done
   for name in "${failed[@]}"; do printf '    %s failed; the end of %s:\n' "$name" "$logs/$name.log"; tail -n 20 "$logs/$name.log" | sed 's/^/      /'; done
   ((${#failed[@]} == 0)) || die "${failed[*]} failed (logs in $logs)"
+}
+
+_side_by_side_stop() { local pid; for pid in $(jobs -p); do kill_tree "$pid"; done; }
+
+# kill_tree <pid>: TERM to a process and everything it started.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
 }
 
 _side_by_side_report() { # prints, once, the last line of each job that has ended

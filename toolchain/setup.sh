@@ -16,21 +16,27 @@ mkdir -p "$TAGSHIP_CACHE/logs"
 engine_dir_file="$(mktemp)"
 
 step 2 $STEPS "npm packages (npm ci; install scripts off, see .npmrc), while the engine and the lab's servers build"
-# Each background part prefixes its progress, so the two stay readable side by side.
-bash toolchain/toolchain.sh >"$engine_dir_file" 2> >(sed -u 's/^/  engine | /' >&2) &
+# Each background part prefixes its progress, so the two stay readable side by side; waiting for a part's pid also
+# waits for its prefixing, so its last lines come before anything said about it.
+( bash toolchain/toolchain.sh 2>&1 >"$engine_dir_file" | sed -u 's/^/  engine | /' >&2 ) &
 engine_pid=$!
 lab_pid=""
 if $want_lab; then
-  bash lab/lab.sh prepare "${lab_options[@]}" > >(sed -u 's/^/  lab    | /') 2>&1 &
+  ( bash lab/lab.sh prepare "${lab_options[@]}" 2>&1 | sed -u 's/^/  lab    | /' ) &
   lab_pid=$!
 fi
-npm ci --no-audit --no-fund --loglevel=error
+# Ctrl-C (which background jobs of a script ignore) or a failure here stops them too.
+trap 'kill_tree "$engine_pid"; [[ -z "$lab_pid" ]] || kill_tree "$lab_pid"; exit 130' INT TERM
+npm_ok=true
+npm ci --no-audit --no-fund --loglevel=error || npm_ok=false
 
 step 3 $STEPS "the Pulumi engine and plugins (toolchain/toolchain.sh) and the lab's servers (lab/lab.sh prepare)"
-# Both are waited for before either failure stops the set-up, so that no build is left running behind it.
+# Both are waited for before any failure stops the set-up, so that no build is left running behind it.
 engine_ok=true lab_ok=true
 wait "$engine_pid" || engine_ok=false
 [[ -z "$lab_pid" ]] || wait "$lab_pid" || lab_ok=false
+trap - INT TERM
+$npm_ok || die "npm ci failed (see above)"
 $engine_ok || die "the Pulumi engine could not be provided (its lines above start with 'engine |')"
 $lab_ok || die "the lab could not be prepared (its lines above start with 'lab    |')"
 export PATH="$(cat "$engine_dir_file"):$PATH"
