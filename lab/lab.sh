@@ -52,7 +52,7 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
   step 1 $n "Debian packages"; packages
   step 2 $n "the base image's root filesystem (debootstrap) and the lab's servers from Go modules, side by side"
   local rootfs=()
-  [[ -f "$BASE_ROOTFS" ]] || rootfs=(base-image-rootfs=base_rootfs)
+  [[ -f "$BASE_ROOTFS" ]] || in_registry tagship/node-base 22 || rootfs=(base-image-rootfs=base_rootfs)
   lab_binaries $argocd "${rootfs[@]}"
   step 3 $n "prepared"
 }
@@ -97,9 +97,13 @@ lab_status() {
   if [[ -f "$LAB/buildx/instances/tagship-lab" ]]; then echo "builder tagship-lab: configured"; else echo "builder tagship-lab: missing"; ok=1; fi
   if in_registry tagship/node-base 22; then echo "base image: $BASE_IMAGE"; else echo "base image: missing"; ok=1; fi
   cluster_status || ok=1
-  for part in redis argocd-repo-server argocd-application-controller; do
-    if running "$part"; then echo "$part: running (pid $(cat "$LAB/$part.pid"))"; else echo "$part: stopped"; ok=1; fi
-  done
+  if [[ ! -d "$LAB/redis" ]]; then
+    echo "Argo CD: not part of this lab (brought up with --no-gitops)"
+  else
+    for part in redis argocd-repo-server argocd-application-controller; do
+      if running "$part"; then echo "$part: running (pid $(cat "$LAB/$part.pid"))"; else echo "$part: stopped"; ok=1; fi
+    done
+  fi
   return $ok
 }
 

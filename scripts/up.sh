@@ -8,8 +8,9 @@ source toolchain/lib.sh
 STACK="${1:-dev}"
 STEPS=6
 # Argo CD (with its Redis and git remote) only for a stack in gitops mode: a direct one never uses it, and on a
-# fresh machine building it is minutes. A later switch to gitops brings it up at the next `make up`.
-grep -Eqs '^\s*tagship:deliveryMode:\s*"?gitops' "Pulumi.$STACK.yaml" || export LAB_OPTIONS="${LAB_OPTIONS:---no-gitops}"
+# fresh machine building it is minutes. A later switch to gitops brings it up at the next `make up`. The mode is
+# read from the stack's file (the engine may not be built yet); LAB_OPTIONS= (set, empty) brings up everything.
+grep -Eqs "^\s*tagship:deliveryMode:\s*[\"']?gitops" "Pulumi.${STACK##*/}.yaml" || export LAB_OPTIONS="${LAB_OPTIONS---no-gitops}"
 source toolchain/setup.sh
 
 step 5 $STEPS "stack $STACK (state: $PULUMI_BACKEND_URL)"
