@@ -37,14 +37,20 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
     outcome = `live, version ${after.imageTag}`;
     return after;
   } finally {
-    recordRelease({
+    const record = {
       cwd: o.cwd,
       stackName: o.stack.name,
       outcome,
       phases: clock.finish(),
       origin: clock.origin,
       samples: recorder?.stop(),
-    });
+    };
+    try {
+      recordRelease(record);
+    } catch (e) {
+      // The record is a report: failing to write it neither fails a live release nor hides why one failed.
+      console.error(`warning: the release record was not written: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 }
 
@@ -68,7 +74,8 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
   const history = entries(o.stack).catch(() => undefined);
   await up(o, clock);
   clock.mark("read the stack's outputs");
-  const after = await stackOutputs(o.stack);
+  // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
+  const after = await stackOutputs(o.stack, { required: true });
   const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line), clock };
   if (after.deliveryMode === "gitops") {
     console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);

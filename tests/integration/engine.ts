@@ -137,7 +137,11 @@ export function assertPhases(run: CommandResult, expected: RegExp[]): { name: st
   assert.ok(file, `the release printed where its record is:\n${run.output}`);
   const record = JSON.parse(fs.readFileSync(file, "utf8")) as { seconds: number; phases: { name: string; at: number; seconds: number }[] };
   const sum = record.phases.reduce((s, p) => s + p.seconds, 0);
-  assert.ok(Math.abs(sum - run.seconds) <= 1, `phases add up to ${sum.toFixed(2)} s, the command took ${run.seconds.toFixed(2)} s`);
+  // The command's wall time as this process saw it also holds the process's spawn and exit, so it is never shorter.
+  assert.ok(
+    sum <= run.seconds + 0.1 && run.seconds - sum <= 1,
+    `phases add up to ${sum.toFixed(2)} s, the command took ${run.seconds.toFixed(2)} s`,
+  );
   assert.ok(Math.abs(record.seconds - sum) < 0.01, "the record's total is the sum of its phases");
   const table = new RegExp(`phases of the release of \\S+ \\([^)]*\\), ${sum.toFixed(1)} s in all:`);
   assert.match(run.output, table);
