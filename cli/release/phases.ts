@@ -51,9 +51,10 @@ export class PhaseClock {
 }
 
 /** The resources whose operations are phases of their own; everything else the engine does is "engine". */
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const TRACKED: Readonly<Record<string, string>> = {
   "docker-build:index:Image": "build and push the image",
-  "kubernetes:apps/v1:Deployment": "apply the Deployment and roll out",
+  [DEPLOYMENT]: "apply the Deployment and roll out",
   "kubernetes:argoproj.io/v1alpha1:Application": "apply the Argo CD Application",
 };
 
@@ -70,10 +71,13 @@ function phaseOf(step: { type: string; op: string; provider: string }): string |
 /**
  * Moves the clock along the engine's events during `pulumi up`: its start (until the engine's prelude), the
  * program and the plan (until the first tracked operation), each tracked operation, and the engine's own work
- * in between and after.
+ * in between and after. A Deployment applied to the cluster is followed by the program's own wait for its
+ * rollout (rollout/await.ts), which ends in the stack's outputs: its phase lasts until those.
  */
 export function engineEvents(clock: PhaseClock): (event: EngineEvent) => void {
   const running = new Set<string>();
+  let rollingOut = false;
+  const between = "engine: other resources, outputs";
   return (event) => {
     const now = Date.now();
     if (event.preludeEvent) clock.mark("run the program and plan", now);
@@ -81,10 +85,15 @@ export function engineEvents(clock: PhaseClock): (event: EngineEvent) => void {
     const phase = pre && phaseOf(pre);
     if (pre && phase) {
       running.add(pre.urn);
+      rollingOut ||= phase === TRACKED[DEPLOYMENT];
       clock.mark(phase, now);
     }
     const ended = event.resOutputsEvent?.metadata ?? event.resOpFailedEvent?.metadata;
-    if (ended && running.delete(ended.urn) && running.size === 0) clock.mark("engine: other resources, outputs", now);
+    if (ended && running.delete(ended.urn) && running.size === 0 && !rollingOut) clock.mark(between, now);
+    if (rollingOut && (event.resOpFailedEvent || (ended?.type === "pulumi:pulumi:Stack" && event.resOutputsEvent))) {
+      rollingOut = false;
+      clock.mark(between, now);
+    }
     if (event.summaryEvent) clock.mark("engine: finish the update", now);
   };
 }

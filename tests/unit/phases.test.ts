@@ -55,7 +55,11 @@ describe("release phases", () => {
     feed(step("resOutputsEvent", "docker-build:index:Image", "update", "image"));
     feed(step("resourcePreEvent", "kubernetes:apps/v1:Deployment", "same", "app")); // unchanged: no phase
     feed(step("resourcePreEvent", "kubernetes:apps/v1:Deployment", "update", "web"));
-    feed(step("resOpFailedEvent", "kubernetes:apps/v1:Deployment", "update", "web"));
+    feed(step("resOutputsEvent", "kubernetes:apps/v1:Deployment", "update", "web")); // applied: the program's wait follows
+    feed(step("resourcePreEvent", "kubernetes:core/v1:Service", "update", "svc"));
+    feed(step("resOutputsEvent", "pulumi:pulumi:Stack", "same", "tagship-dev")); // the wait is over
+    feed(step("resourcePreEvent", "kubernetes:apps/v1:Deployment", "update", "web2"));
+    feed(step("resOpFailedEvent", "kubernetes:apps/v1:Deployment", "update", "web2"));
     feed(step("resourcePreEvent", "kubernetes:apps/v1:Deployment", "update", "rendered", "render"));
     feed(step("resOutputsEvent", "kubernetes:apps/v1:Deployment", "update", "rendered", "render"));
     feed({ sequence: 0, timestamp: 0, summaryEvent: {} } as unknown as EngineEvent);
@@ -64,6 +68,10 @@ describe("release phases", () => {
       "run the program and plan",
       "build and push the image",
       "engine: other resources, outputs",
+      "engine: other resources, outputs",
+      "apply the Deployment and roll out",
+      "apply the Deployment and roll out",
+      "apply the Deployment and roll out",
       "engine: other resources, outputs",
       "apply the Deployment and roll out",
       "engine: other resources, outputs",
