@@ -48,8 +48,12 @@ sed -n 's/^==> \[step \([0-9]*\) of \([0-9]*\), \([0-9]*\)m\([0-9]*\)s\] \(.*\)$
     END { for (i = 1; i <= NR; i++) { end = (i < NR) ? at[i + 1] : total; printf "| %s | %d |\n", name[i], end - at[i] } }'
 echo "| **make up, in all** | **$total** |"
 echo
-# Each build's own time, as the side-by-side runner reported it when the build ended.
-grep -oE '[a-z0-9.-]+: built .* in [0-9]+s' "$work/make-up.log" || true
+# Each build's own time and CPU, as the side-by-side runner reported it when the build ended; their CPU over the
+# machine's cores is the floor no scheduling of these builds can beat.
+grep -oE '[a-z0-9.-]+: built .* in [0-9]+s, [0-9]+s of CPU' "$work/make-up.log" | tee "$work/builds.txt" || true
+sed -E 's/.*, ([0-9]+)s of CPU/\1/' "$work/builds.txt" | awk -v cores="$(nproc)" \
+  '{ cpu += $1 } END { printf "\nGo builds: %d s of CPU in all; on %d cores at least %d s (%.1f min) of wall time\n", cpu, cores, cpu / cores, cpu / cores / 60 }'
+
 echo
 export PATH="$(bash "$root/toolchain/node.sh"):$PATH"
 (cd "$work/repo" && node --import tsx bench/build-profile.ts "$TAGSHIP_GO_PROFILE")
