@@ -99,21 +99,23 @@ export function engineEvents(clock: PhaseClock): (event: EngineEvent) => void {
 }
 
 /**
- * The phase in which the new pods became ready, split at each moment the new version gained ready pods (a
- * batch of the rolling update): `ready` are those moments, in seconds since the clock's origin, with the new
- * version's ready pods after each. The parts still add up to the phase.
+ * The phases split at each moment the new version gained ready pods (a batch of the rolling update), whichever
+ * phase that fell in (the Deployment's in direct mode; in gitops mode Argo CD's sync, when it waits for health,
+ * or the rollout after it): `ready` are those moments, in seconds since the clock's origin, with the new version's
+ * ready pods after each. The parts still add up to the phase.
  */
 export function splitByBatches(phases: readonly Phase[], ready: readonly { t: number; count: number }[]): Phase[] {
   return phases.flatMap((p) => {
     const inside = ready.filter((r) => r.t > p.at && r.t <= p.at + p.seconds);
-    if (!/roll out/.test(p.name) || inside.length === 0) return [p];
+    const last = inside.at(-1);
+    if (!last) return [p];
     const parts: Phase[] = [];
     let from = p.at;
     for (const r of inside) {
       parts.push({ name: `${p.name}: until ${r.count} new ready`, at: from, seconds: r.t - from });
       from = r.t;
     }
-    parts.push({ name: `${p.name}: until complete`, at: from, seconds: p.at + p.seconds - from });
+    parts.push({ name: `${p.name}: after ${last.count} new ready`, at: from, seconds: p.at + p.seconds - from });
     return parts;
   });
 }

@@ -80,9 +80,9 @@ describe("gitops release on the lab's Argo CD", () => {
       /^render the manifests$/,
       /^commit and push$/,
       /^Argo CD notices the commit$/,
-      // "Argo CD syncs" comes between when a poll sees the sync running; a quick sync may finish between two.
-      /^roll out: until 3 new ready$/,
-      /^roll out: until complete$/,
+      // Argo CD's sync may wait for the Deployment's health, so the batches fall in its sync or in the rollout after.
+      /^(Argo CD syncs|roll out): until 1 new ready$/,
+      /: until 3 new ready$/,
       /^record the good release$/,
     ]);
     const pods = (await kube.get<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods`))!.items.filter(isServing);

@@ -81,24 +81,25 @@ describe("release phases", () => {
     ]);
   });
 
-  it("split the rollout at each batch of new pods ready, still adding up", () => {
+  it("split at each batch of new pods ready, in whichever phase it fell, still adding up", () => {
     const phases: Phase[] = [
-      { name: "start", at: 0, seconds: 2 },
+      { name: "Argo CD syncs", at: 0, seconds: 2 },
       { name: "apply the Deployment and roll out", at: 2, seconds: 10 },
       { name: "record the good release", at: 12, seconds: 1 },
     ];
     const split = splitByBatches(phases, [
-      { t: 1, count: 1 }, // before the rollout phase: not a batch of it
-      { t: 5, count: 1 },
-      { t: 8.5, count: 2 },
+      { t: 1, count: 1 }, // a sync that waits for the Deployment's health holds the first batch
+      { t: 5, count: 2 },
+      { t: 8.5, count: 3 },
     ]);
     assert.deepEqual(
       split.map((p) => [p.name, p.at, p.seconds]),
       [
-        ["start", 0, 2],
-        ["apply the Deployment and roll out: until 1 new ready", 2, 3],
-        ["apply the Deployment and roll out: until 2 new ready", 5, 3.5],
-        ["apply the Deployment and roll out: until complete", 8.5, 3.5],
+        ["Argo CD syncs: until 1 new ready", 0, 1],
+        ["Argo CD syncs: after 1 new ready", 1, 1],
+        ["apply the Deployment and roll out: until 2 new ready", 2, 3],
+        ["apply the Deployment and roll out: until 3 new ready", 5, 3.5],
+        ["apply the Deployment and roll out: after 3 new ready", 8.5, 3.5],
         ["record the good release", 12, 1],
       ],
     );

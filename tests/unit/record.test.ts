@@ -35,7 +35,7 @@ describe("the record of a release", () => {
     const output = printed.join("\n");
     assert.match(output, /^phases of the release of dev \(live, version 2\.0\.0\), 10\.5 s in all:$/m);
     assert.match(output, /^ {2}apply the Deployment and roll out: until 1 new ready +3\.0 s$/m);
-    assert.match(output, /^ {2}apply the Deployment and roll out: until complete +2\.0 s$/m);
+    assert.match(output, /^ {2}apply the Deployment and roll out: after 2 new ready +2\.0 s$/m);
     const file = /release record: (\S+)/.exec(output)?.[1] ?? "";
     assert.equal(path.dirname(file), path.join(cwd, "rollouts"));
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as {
