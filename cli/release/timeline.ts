@@ -93,30 +93,50 @@ interface PodObject {
  */
 export async function recordRollout(cwd: string, stackName: string, outputs: Outputs, started: number) {
   const { client, kc } = await clusterOf(cwd, stackName, outputs);
-  const pods = new Map<string, { hash: string; ready: boolean }>();
+  const core = kc.makeApiClient(client.CoreV1Api);
+  const namespace = outputs.namespace ?? "";
+  let pods = new Map<string, { hash: string; ready: boolean }>();
   const samples: Sample[] = [];
   const sample = () => {
     const ready: Record<string, number> = {};
     for (const p of pods.values()) if (p.ready) ready[p.hash] = (ready[p.hash] ?? 0) + 1;
     samples.push({ t: (Date.now() - started) / 1000, ready });
   };
-  const watch = await new client.Watch(kc).watch(
-    `/api/v1/namespaces/${outputs.namespace}/pods`,
-    {},
-    (phase: string, pod: PodObject) => {
-      const name = pod.metadata?.name ?? "";
-      const ready =
-        !pod.metadata?.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
-      if (phase === "DELETED") pods.delete(name);
-      else pods.set(name, { hash: pod.metadata?.labels?.["pod-template-hash"] ?? "", ready });
-      sample();
-    },
-    () => undefined,
-  );
+  const state = (pod: PodObject) => ({
+    hash: pod.metadata?.labels?.["pod-template-hash"] ?? "",
+    ready: !pod.metadata?.deletionTimestamp && (pod.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+  });
+  let stopped = false;
+  let watch: { abort(): void } | undefined;
+  // A list, then a watch from the list's version. A watch the API server ends (a restart, a timeout, load) is
+  // followed by a new list that replaces what was known at once, so a pod's end is never missed and the
+  // samples never dip while the list arrives.
+  const follow = async (): Promise<void> => {
+    const list = await core.listNamespacedPod({ namespace });
+    pods = new Map(list.items.map((pod) => [pod.metadata?.name ?? "", state(pod as PodObject)]));
+    sample();
+    watch = await new client.Watch(kc).watch(
+      `/api/v1/namespaces/${namespace}/pods`,
+      { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+      (phase: string, pod: PodObject) => {
+        if (phase === "BOOKMARK") return;
+        if (phase === "DELETED") pods.delete(pod.metadata?.name ?? "");
+        else pods.set(pod.metadata?.name ?? "", state(pod));
+        sample();
+      },
+      restart,
+    );
+  };
+  // Until stopped, however often the API server ends the watch or cannot be reached for a moment.
+  const restart = () => {
+    if (!stopped) setTimeout(() => void follow().catch(restart), 500);
+  };
+  await follow();
   return {
     stop(): Sample[] {
+      stopped = true;
       sample();
-      watch.abort();
+      watch?.abort();
       return samples;
     },
   };
