@@ -49,12 +49,14 @@ for i in $(seq "$ROUNDS"); do
   pulumi config set --stack bench-direct imageTag "1.0.$i" >/dev/null
   settle hello-bench-direct
   direct+=("$(seconds ship bench-direct)")
+  sed -n '/^phases of the release/,/^release record/p' "$work/last.log" >"$work/direct-phases.txt"
   starts+=("$(rollout_start)")
   settle hello-bench-direct
   kubectl_runs+=("$(seconds bash -c "$LAB/bin/kubectl --kubeconfig $LAB/kubeconfig -n hello-bench-direct set image deployment/hello hello=$repo:1.0.$i && $LAB/bin/kubectl --kubeconfig $LAB/kubeconfig -n hello-bench-direct rollout status deployment/hello --timeout=300s")")
   pulumi config set --stack bench-gitops imageTag "1.0.$i" >/dev/null
   settle hello-bench-gitops
   gitops+=("$(seconds ship bench-gitops)")
+  sed -n '/^phases of the release/,/^release record/p' "$work/last.log" >"$work/gitops-phases.txt"
   noop+=("$(seconds ship bench-direct)")
   preview+=("$(seconds pulumi preview --stack bench-direct --non-interactive)")
   echo "round $i: direct ${direct[-1]} s (rollout from ${starts[-1]} s), kubectl ${kubectl_runs[-1]} s, gitops ${gitops[-1]} s, no-op ${noop[-1]} s, preview ${preview[-1]} s"
@@ -70,3 +72,5 @@ printf '| gitops `tagship ship`, new tag, to live | %s | %s of direct | <= 1.15,
 printf '| `pulumi preview` | %s | | |\n' "$p"
 printf '| `tagship ship` that changes nothing | %s | %s of preview | <= 1.2 |\n' "$n" "$(ratio "$n" "$p")"
 printf '| rollout start of a release whose image did not change, after the command started | %s | | <= 3 s |\n' "$s"
+printf '\nThe last round'"'"'s phases, direct then gitops:\n'
+cat "$work/direct-phases.txt" "$work/gitops-phases.txt"
