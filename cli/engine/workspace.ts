@@ -45,9 +45,8 @@ export async function openStack(cwd: string, name: string): Promise<Stack> {
 
 /**
  * The stack's outputs as plain values; none for a stack that has never been updated (or, unless `required`, whose
- * outputs cannot be read). One run of the CLI, with
- * secrets masked: the Automation API's outputs() runs it twice, once to decrypt every secret, and the program
- * exports none (StackOutputs).
+ * outputs cannot be read). One run of the CLI, with secrets masked: the Automation API's outputs() runs it twice,
+ * once to decrypt every secret, and the program exports none (StackOutputs).
  */
 export async function stackOutputs(stack: Stack, opts = { required: false }): Promise<Partial<StackOutputs>> {
   const read = cli(stack.workspace.workDir, ["stack", "output", "--json", "--stack", stack.name]);
