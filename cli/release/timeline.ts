@@ -119,7 +119,9 @@ export async function recordRollout(cwd: string, stackName: string, outputs: Out
       `/api/v1/namespaces/${namespace}/pods`,
       { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
       (phase: string, pod: PodObject) => {
-        if (phase === "BOOKMARK") return;
+        // An ERROR event carries a Status (e.g. 410 Gone after an API server restart), not a pod; the watch
+        // ends after it and the next list brings the pods again.
+        if (phase === "BOOKMARK" || phase === "ERROR") return;
         if (phase === "DELETED") pods.delete(pod.metadata?.name ?? "");
         else pods.set(pod.metadata?.name ?? "", state(pod));
         sample();

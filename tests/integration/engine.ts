@@ -99,7 +99,10 @@ export async function runCommand(
     return { code: 0, output: stdout + stderr, seconds: seconds() };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === "number" ? err.code : -1, output: `${err.stdout ?? ""}${err.stderr ?? ""}`, seconds: seconds() };
+    // Trimmed: a failed assertion prints the output as its message, and a report that keeps only the message's
+    // last lines then shows why the command failed rather than blank lines.
+    const output = `${err.stdout ?? ""}${err.stderr ?? ""}`.trimEnd();
+    return { code: typeof err.code === "number" ? err.code : -1, output, seconds: seconds() };
   }
 }
 
