@@ -42,6 +42,14 @@ export function loadSettings(): Settings {
       secret: (key: ConfigKeyName) => config.requireSecret(key),
       secretFields: (key: ConfigKeyName) => stringObjectFields(secretValues.get(key) ?? ""),
       fileExists: (path) => fs.existsSync(path),
+      isDirectory: (path) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false,
+      readFile: (path) => {
+        try {
+          return fs.readFileSync(path, "utf8");
+        } catch {
+          return undefined;
+        }
+      },
     });
   } catch (e) {
     // A clean exit with the list of problems, rather than a stack trace of the program.

@@ -60,12 +60,14 @@ export function release(s: Settings): ReleaseOutputs {
   const imageRef =
     s.image.kind === "build"
       ? new Image(s.appName, {
-          context: "app",
+          context: s.image.context,
+          dockerfile: s.image.dockerfile,
+          ...(s.image.target ? { target: s.image.target } : {}),
           registry: s.image.registry,
           repository: s.image.repository,
           tag: s.image.tag,
           builder: s.image.builder || undefined,
-          buildArgs: { BASE_IMAGE: s.image.baseImage },
+          buildArgs: s.image.buildArgs,
           credentials: s.image.credentials,
         }).ref
       : pulumi.output(s.image.reference);

@@ -1,7 +1,7 @@
 import * as rules from "../components/rules";
+import { buildSource } from "./build";
 import { registryCredentials } from "./credentials";
 import { qualified } from "./keys";
-import { setCommand } from "./config-naming";
 import type { ConfigReader } from "./reader";
 import type { BuildImageSettings, Settings } from "./settings";
 import type { ConfigSource } from "./source";
@@ -28,7 +28,7 @@ export function imageTag(r: ConfigReader, production: boolean): string {
   return tag;
 }
 
-/** The image to deploy: imageRef when it is set, else the one built from app/ and pushed to the registry. */
+/** The image to deploy: imageRef when it is set, else the one built from buildContext and pushed to the registry. */
 export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsArgs): Settings["image"] {
   const reference = r.text("imageRef").trim();
   if (!reference) return buildSettings(r, src, args);
@@ -41,11 +41,10 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
   if (registry) r.check("registry", registry, rules.registryHost);
   const repository = r.optional("imageName") ?? `tagship/${args.appName}`;
   r.check("imageName", repository, rules.imagePath);
-  const baseImage = r.required("baseImage", "app/Dockerfile's BASE_IMAGE build argument: no registry default can be assumed") ?? "";
-  if (/\s/.test(baseImage)) r.report("baseImage", baseImage, "an image reference without spaces", `run \`${setCommand("baseImage")}\``);
+  const source = buildSource(r, src);
   const builder = builderName(r);
   const credentials = registryCredentials(r, src);
-  return { kind: "build", tag: args.tag, registry, repository, builder, baseImage, ...(credentials ? { credentials } : {}) };
+  return { kind: "build", tag: args.tag, registry, repository, builder, ...source, ...(credentials ? { credentials } : {}) };
 }
 
 /** The buildx builder; empty for docker-build's default. */

@@ -7,7 +7,7 @@ import type { ComponentArg } from "./component-args";
  * keeps the two and the reference table in docs/configuration.md in step), config.ts reads exactly these keys,
  * and settings/config-naming.ts derives from `feeds` which key a problem the Workload's rules find is about.
  */
-export type ConfigType = "string" | "integer" | "boolean";
+export type ConfigType = "string" | "integer" | "boolean" | "object";
 
 export interface ConfigKey {
   readonly type: ConfigType;
@@ -56,13 +56,13 @@ export const CONFIG_KEYS = {
   // The image.
   imageTag: {
     type: "string",
-    description: "The release: tag of the image built from app/ and the version the service reports. Required.",
+    description: "The release: tag of the image built from buildContext and the version the service reports. Required.",
     feeds: ["ImageArgs.tag", "WorkloadArgs.version"],
   },
   imageRef: {
     type: "string",
     default: "",
-    description: "Deploy this existing image (registry/repo@sha256:...) instead of building app/. Empty: build.",
+    description: "Deploy this existing image (registry/repo@sha256:...) instead of building buildContext. Empty: build.",
     feeds: ["WorkloadArgs.image"],
   },
   registry: {
@@ -83,10 +83,35 @@ export const CONFIG_KEYS = {
     description: "Name of the buildx builder (a remote BuildKit endpoint) that builds the image.",
     feeds: ["ImageArgs.builder"],
   },
+  buildContext: {
+    type: "string",
+    default: "app",
+    description: "Directory of the service's sources, relative to the project: the build context.",
+    feeds: ["ImageArgs.context"],
+  },
+  dockerfile: {
+    type: "string",
+    default: "",
+    description: "Path of the Dockerfile, relative to the project. Empty: <buildContext>/Dockerfile.",
+    feeds: ["ImageArgs.dockerfile"],
+  },
+  buildTarget: {
+    type: "string",
+    default: "",
+    description: "Stage of the Dockerfile to build (FROM ... AS <stage>). Empty: its last stage.",
+    feeds: ["ImageArgs.target"],
+  },
+  buildArgs: {
+    type: "object",
+    default: "",
+    description:
+      "Build arguments, an object of NAME: value; set each with `pulumi config set --path 'tagship:buildArgs.NAME' value`. Plain text: never a secret.",
+    feeds: ["ImageArgs.buildArgs.*"],
+  },
   baseImage: {
     type: "string",
     default: "",
-    description: "Base image of app/Dockerfile (build arg BASE_IMAGE). Required when building.",
+    description: "Build argument BASE_IMAGE, the base image of app/Dockerfile. Required when the Dockerfile declares it with no default.",
     feeds: ["ImageArgs.buildArgs.BASE_IMAGE"],
   },
   registryUsername: {

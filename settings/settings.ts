@@ -4,15 +4,24 @@ import type { ProbesArgs, ResourcesArgs, RolloutArgs, ShutdownArgs } from "../co
 export const DELIVERY_MODES = ["direct", "gitops"] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
-/** Build app/ with BuildKit and push it; the Deployment gets the pushed digest. */
-export interface BuildImageSettings {
+/** What is built, each path relative to the project. */
+export interface BuildSource {
+  readonly context: string;
+  readonly dockerfile: string;
+  /** Absent: the Dockerfile's last stage. */
+  readonly target?: string;
+  /** Build arguments, BASE_IMAGE (baseImage) among them when set. */
+  readonly buildArgs: Readonly<Record<string, string>>;
+}
+
+/** Build the service's sources with BuildKit and push them; the Deployment gets the pushed digest. */
+export interface BuildImageSettings extends BuildSource {
   readonly kind: "build";
   readonly tag: string;
   readonly registry: string;
   readonly repository: string;
   /** Empty: docker-build's default builder. */
   readonly builder: string;
-  readonly baseImage: string;
   readonly credentials?: { readonly username: string; readonly password: pulumi.Output<string> };
 }
 

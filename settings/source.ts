@@ -19,6 +19,9 @@ export interface ConfigSource {
    */
   readonly secretFields: (key: ConfigKeyName) => readonly string[] | undefined;
   readonly fileExists: (path: string) => boolean;
+  readonly isDirectory: (path: string) => boolean;
+  /** The text of a file, relative to the project; undefined when it is no readable file. */
+  readonly readFile: (path: string) => string | undefined;
 }
 
 /** The field names of a JSON object whose values are all strings; undefined for any other text. Never echoes the text. */

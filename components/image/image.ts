@@ -15,6 +15,8 @@ export interface ImageArgs {
   readonly context: string;
   /** Path of the Dockerfile. @default "<context>/Dockerfile" */
   readonly dockerfile?: string;
+  /** Stage of a multi-stage Dockerfile to build (`FROM ... AS <stage>`). @default the last stage */
+  readonly target?: string;
   /** Registry host to push to, e.g. "127.0.0.1:5000" or "docker.io". */
   readonly registry: string;
   /** Repository path inside the registry, e.g. "tagship/hello". */
@@ -27,7 +29,7 @@ export interface ImageArgs {
    * @default docker-build's choice: the first reachable builder, else a new docker-container builder
    */
   readonly builder?: string;
-  /** Build arguments, e.g. the base image. @default {} */
+  /** Build arguments, e.g. a base image. Plain: they are recorded in state and in the image's history. @default {} */
   readonly buildArgs?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Credentials for pushing. @default none: anonymous or ambient docker credentials */
   readonly credentials?: RegistryCredentials;
@@ -66,6 +68,7 @@ export class Image extends pulumi.ComponentResource {
         dockerfile: { location: args.dockerfile ?? `${args.context}/Dockerfile` },
         tags: [pulumi.interpolate`${this.repository}:${tag}`],
         buildArgs: args.buildArgs ?? {},
+        ...(args.target ? { target: args.target } : {}),
         builder: args.builder ? { name: args.builder } : undefined,
         push: true,
         registries: args.credentials

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../../components/validation";
 import { parseSettings, stringObjectFields, type ConfigSource } from "../../settings/parse";
-import { stackConfig } from "./stack-config";
+import { projectFiles, stackConfig } from "./stack-config";
 
 /** A ConfigSource from `tagship:`-qualified values, as config.ts builds it from the engine's config. */
 function source(
@@ -20,6 +20,7 @@ function source(
     secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
     secretFields: (key) => stringObjectFields(secrets[key]?.value ?? ""),
     fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
+    ...projectFiles,
   };
 }
 
@@ -47,7 +48,9 @@ describe("stack config", () => {
       registry: "127.0.0.1:5000",
       repository: "tagship/hello",
       builder: "tagship-lab",
-      baseImage: "127.0.0.1:5000/tagship/node-base:22",
+      context: "app",
+      dockerfile: "app/Dockerfile",
+      buildArgs: { BASE_IMAGE: "127.0.0.1:5000/tagship/node-base:22" },
     });
     assert.deepEqual(s.workload.rollout, {
       replicas: 3,
@@ -357,8 +360,88 @@ describe("stack config", () => {
       set: { baseImage: "" },
       key: "baseImage",
       value: '""',
-      allowed: /BASE_IMAGE build argument/,
+      allowed: /a value for ARG BASE_IMAGE, which app\/Dockerfile declares before its first FROM with no default/,
       fix: /pulumi config set tagship:baseImage <value>/,
+    },
+    {
+      name: "a build context outside the project",
+      set: { buildContext: "../elsewhere" },
+      key: "buildContext",
+      value: '"../elsewhere"',
+      allowed: /a path relative to the project, inside it/,
+      fix: /pulumi config set tagship:buildContext/,
+    },
+    {
+      name: "an absolute build context",
+      set: { buildContext: "/srv/api" },
+      key: "buildContext",
+      value: '"/srv/api"',
+      allowed: /a path relative to the project, inside it/,
+      fix: /pulumi config set tagship:buildContext/,
+    },
+    {
+      name: "a build context that does not exist",
+      set: { buildContext: "services/nope" },
+      key: "buildContext",
+      value: '"services/nope"',
+      allowed: /an existing directory of the project/,
+      fix: /the directory that holds your service's sources/,
+    },
+    {
+      name: "a build context with no Dockerfile",
+      set: { buildContext: "docs" },
+      key: "buildContext",
+      value: '"docs"',
+      allowed: /a directory with a Dockerfile \(docs\/Dockerfile does not exist\)/,
+      fix: /add docs\/Dockerfile, or run `pulumi config set tagship:dockerfile/,
+    },
+    {
+      name: "a Dockerfile that does not exist",
+      set: { dockerfile: "app/Dockerfile.prod" },
+      key: "dockerfile",
+      value: '"app/Dockerfile.prod"',
+      allowed: /the path of an existing Dockerfile/,
+      fix: /pulumi config set tagship:dockerfile/,
+    },
+    {
+      name: "a build target the Dockerfile does not have",
+      set: { buildTarget: "runtime" },
+      key: "buildTarget",
+      value: '"runtime"',
+      allowed: /a stage of app\/Dockerfile, which names none/,
+      fix: /pulumi config rm tagship:buildTarget/,
+    },
+    {
+      name: "a build target that is no stage name",
+      set: { buildTarget: "run time" },
+      key: "buildTarget",
+      value: '"run time"',
+      allowed: /a stage name/,
+      fix: /pulumi config set tagship:buildTarget/,
+    },
+    {
+      name: "build arguments that are no object",
+      set: { buildArgs: "[1,2]" },
+      key: "buildArgs",
+      value: '"[1,2]"',
+      allowed: /an object of build argument names to values/,
+      fix: /pulumi config rm tagship:buildArgs/,
+    },
+    {
+      name: "a build argument name that is not one",
+      set: { buildArgs: '{"1ST":"a"}' },
+      key: "buildArgs.1ST",
+      value: '"a"',
+      allowed: /a build argument name/,
+      fix: /pulumi config set --path 'tagship:buildArgs.NAME' value/,
+    },
+    {
+      name: "BASE_IMAGE set twice, by baseImage and by buildArgs",
+      set: { buildArgs: '{"BASE_IMAGE":"other:1"}' },
+      key: "baseImage",
+      value: '"127.0.0.1:5000/tagship/node-base:22"',
+      allowed: /one value for the build argument BASE_IMAGE/,
+      fix: /pulumi config rm --path 'tagship:buildArgs.BASE_IMAGE'/,
     },
     {
       name: "no image tag",
@@ -466,5 +549,80 @@ describe("stack config", () => {
     assert.ok(s.image.kind === "build" && s.image.credentials);
     const secret = await (s.image.credentials.password as unknown as { isSecret: Promise<boolean> }).isSecret;
     assert.equal(secret, true);
+  });
+});
+
+describe("the image's build source", () => {
+  const files: Record<string, string> = {
+    "services/api/Dockerfile.prod": [
+      "# syntax is not needed",
+      "ARG GO_VERSION",
+      "ARG DISTRO=bookworm",
+      "FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-${DISTRO} AS Build",
+      "RUN go build \\",
+      "    -o /out/api ./cmd/api",
+      "FROM scratch AS runtime",
+      "COPY --from=build /out/api /api",
+    ].join("\n"),
+  };
+  /** The dev stack's config over a project that holds only `files`. */
+  const teamSource = (over: Record<string, string>) => ({
+    ...source("dev", dev(Object.fromEntries(Object.entries(over).map(([k, v]) => [`tagship:${k}`, v])))),
+    isDirectory: (p: string) => p === "services/api",
+    readFile: (p: string) => files[p],
+  });
+
+  it("builds a team's own service: its context, Dockerfile, stage and build arguments, with no BASE_IMAGE", () => {
+    const s = parseSettings(
+      teamSource({
+        buildContext: "services/api/",
+        dockerfile: "services/api/Dockerfile.prod",
+        buildTarget: "runtime",
+        buildArgs: '{"GO_VERSION":"1.26","DEBUG":false}',
+        baseImage: "",
+      }),
+    );
+    assert.equal(s.image.kind, "build");
+    if (s.image.kind !== "build") return;
+    assert.deepEqual(
+      { context: s.image.context, dockerfile: s.image.dockerfile, target: s.image.target, buildArgs: s.image.buildArgs },
+      {
+        context: "services/api",
+        dockerfile: "services/api/Dockerfile.prod",
+        target: "runtime",
+        buildArgs: { GO_VERSION: "1.26", DEBUG: "false" },
+      },
+    );
+  });
+
+  it("names a stage as the Dockerfile spells it, whatever the case, and lists the stages when it is not one", () => {
+    const ok = parseSettings(
+      teamSource({
+        buildContext: "services/api",
+        dockerfile: "services/api/Dockerfile.prod",
+        buildTarget: "BUILD",
+        buildArgs: '{"GO_VERSION":"1.26"}',
+      }),
+    );
+    assert.equal(ok.image.kind === "build" && ok.image.target, "BUILD");
+    const message = problemsOf(
+      teamSource({
+        buildContext: "services/api",
+        dockerfile: "services/api/Dockerfile.prod",
+        buildTarget: "test",
+        buildArgs: '{"GO_VERSION":"1.26"}',
+      }),
+    );
+    assert.match(message, /tagship:buildTarget = "test": allowed a stage of services\/api\/Dockerfile\.prod: build, runtime\./);
+  });
+
+  it("refuses a base-image argument the Dockerfile needs and nothing sets, under the build argument's own key", () => {
+    const message = problemsOf(teamSource({ buildContext: "services/api", dockerfile: "services/api/Dockerfile.prod" }));
+    assert.match(
+      message,
+      /tagship:buildArgs\.GO_VERSION = \(not set\): allowed a value for ARG GO_VERSION, which services\/api\/Dockerfile\.prod declares before its first FROM with no default\. Fix: run `pulumi config set --path 'tagship:buildArgs\.GO_VERSION' <value>`/,
+    );
+    // An argument with a default needs nothing.
+    assert.doesNotMatch(message, /DISTRO/);
   });
 });

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { release } from "../../release";
 import { parseSettings, stringObjectFields } from "../../settings/parse";
 import { findAll, recorded, settle, useMocks, valueOf, type Recorded } from "./harness";
-import { stackConfig } from "./stack-config";
+import { projectFiles, stackConfig } from "./stack-config";
 
 const PROVIDER = "pulumi:providers:kubernetes";
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Service", "kubernetes:policy/v1:PodDisruptionBudget"];
@@ -20,6 +20,7 @@ function settingsFor(stack: string, values: Record<string, string>, secrets: Rec
     secret: (key) => pulumi.secret(secrets[key] ?? ""),
     secretFields: (key) => stringObjectFields(secrets[key] ?? ""),
     fileExists: () => true,
+    ...projectFiles,
   });
 }
 

@@ -25,3 +25,15 @@ export function stackConfig(stack: string): Record<string, string> {
   for (const [key, value] of Object.entries(file.config ?? {})) out[key] = String(value);
   return out;
 }
+
+/** The project's own files, as config.ts reads them (paths relative to the project), for a ConfigSource in tests. */
+export const projectFiles = {
+  isDirectory: (p: string) => fs.statSync(path.join(ROOT, p), { throwIfNoEntry: false })?.isDirectory() ?? false,
+  readFile: (p: string) => {
+    try {
+      return fs.readFileSync(path.join(ROOT, p), "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
