@@ -1,6 +1,7 @@
 // The image path for real, on the lab's registry and BuildKit (lab/lab.sh up): app/ is built FROM the
 // lab's base image by the buildx builder "tagship-lab", pushed, and deployed by digest. A no-op `up` builds
-// and pushes nothing; a changed source file rebuilds and moves the digest.
+// and pushes nothing; a changed source file rebuilds and moves the digest. Then the same stack builds a
+// service of its own instead: another context and Dockerfile, one stage of it, a build argument, no BASE_IMAGE.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,6 +13,30 @@ const REGISTRY = "127.0.0.1:5000";
 const STACK = "it-build";
 // A repository of its own: the other lab tests run beside this one and push their tags to tagship/hello.
 const REPOSITORY = "tagship/it-build";
+
+const MANIFEST_TYPES =
+  "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json";
+
+/** The labels of an image in the lab's registry, read from its config (the platform's one, under an index). */
+async function imageLabels(repository: string, reference: string): Promise<Record<string, string>> {
+  const get = async (url: string, accept: string) => {
+    const res = await fetch(`http://${REGISTRY}/v2/${repository}/${url}`, {
+      headers: { Accept: accept },
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.ok(res.ok, `${url}: ${res.status}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  let manifest = await get(`manifests/${reference}`, MANIFEST_TYPES);
+  const listed = manifest.manifests as { digest: string; platform?: { os: string } }[] | undefined;
+  if (listed) {
+    const image = listed.find((m) => m.platform?.os === "linux");
+    assert.ok(image, JSON.stringify(manifest));
+    manifest = await get(`manifests/${image.digest}`, MANIFEST_TYPES);
+  }
+  const config = await get(`blobs/${(manifest.config as { digest: string }).digest}`, "*/*");
+  return (config.config as { Labels?: Record<string, string> }).Labels ?? {};
+}
 
 async function manifestDigest(repository: string, reference: string): Promise<string | null> {
   const res = await fetch(`http://${REGISTRY}/v2/${repository}/manifests/${reference}`, {
@@ -79,5 +104,39 @@ describe("image build on the lab", () => {
     assert.notEqual(next, first);
     assert.match(next, /^127\.0\.0\.1:5000\/tagship\/it-build@sha256:[a-f0-9]{64}$/);
     assert.equal(result.summary.resourceChanges?.update, 2, JSON.stringify(result.summary.resourceChanges));
+  });
+
+  it("builds a service of the project's own: its context and Dockerfile, the stage and build argument chosen, no BASE_IMAGE", async () => {
+    // A two-stage image FROM scratch (nothing to pull), whose base-image argument has no default.
+    const service = path.join(box.workDir, "services", "static");
+    fs.mkdirSync(service, { recursive: true });
+    fs.writeFileSync(path.join(service, "hello.txt"), "hello\n");
+    fs.writeFileSync(
+      path.join(service, "Containerfile"),
+      [
+        "ARG FLAVOUR",
+        "FROM scratch AS base",
+        "ARG FLAVOUR",
+        "LABEL stage=base flavour=$FLAVOUR",
+        "COPY hello.txt /hello.txt",
+        "FROM base AS final",
+        "LABEL stage=final",
+      ].join("\n"),
+    );
+    await stack.removeConfig("tagship:baseImage");
+    await stack.setAllConfig({
+      "tagship:buildContext": { value: "services/static" },
+      "tagship:dockerfile": { value: "services/static/Containerfile" },
+      "tagship:buildTarget": { value: "base" },
+      "tagship:imageTag": { value: "0.2.0" },
+    });
+    await stack.setConfig("tagship:buildArgs.FLAVOUR", { value: "mint" }, true);
+    const result = await stack.up();
+    const ref = String(result.outputs.imageRef?.value);
+    const m = /^127\.0\.0\.1:5000\/tagship\/it-build@(sha256:[a-f0-9]{64})$/.exec(ref);
+    assert.ok(m, ref);
+    assert.equal(await manifestDigest(REPOSITORY, "0.2.0"), m[1]);
+    // The stage asked for, not the last one, with the build argument's value.
+    assert.deepEqual(await imageLabels(REPOSITORY, m[1] as string), { stage: "base", flavour: "mint" });
   });
 });
