@@ -8,6 +8,7 @@
 #   down    stop everything and leave no process and no mount behind (the lab's data stays for the next up)
 #   status  one line per part; exit status 0 only when all of it is up
 #   stop|start|restart <part>   one part (registry, kube-apiserver, argocd-application-controller), for fault tests
+#   buildctl <args>         the lab's buildctl against its BuildKit, e.g. `buildctl du` (the builder's cache)
 # Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (lab/cluster.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from Go modules (lab/binaries.sh) or come from Debian.
@@ -132,5 +133,6 @@ case "${1:-}" in
   stop) lab_stop_part "${2:-}" ;;
   start) lab_start_part "${2:-}" ;;
   restart) lab_stop_part "${2:-}" && lab_start_part "$2" ;;
-  *) die "usage: lab/lab.sh up|prepare [--no-gitops], down, status, or stop|start|restart <part> ($PARTS)" ;;
+  buildctl) buildctl "${@:2}" ;;
+  *) die "usage: lab/lab.sh up|prepare [--no-gitops], down, status, stop|start|restart <part> ($PARTS), or buildctl <args>" ;;
 esac
