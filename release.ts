@@ -68,6 +68,7 @@ export function release(s: Settings): ReleaseOutputs {
           tag: s.image.tag,
           builder: s.image.builder || undefined,
           buildArgs: s.image.buildArgs,
+          ...(s.image.cacheRef ? { cacheRef: s.image.cacheRef } : {}),
           credentials: s.image.credentials,
         }).ref
       : pulumi.output(s.image.reference);

@@ -43,8 +43,19 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
   r.check("imageName", repository, rules.imagePath);
   const source = buildSource(r, src);
   const builder = builderName(r);
+  // Beside the image, under a tag of its own: whoever may push the image may push its cache.
+  const cacheRef = r.boolean("buildCache") ? `${registry}/${repository}:buildcache` : undefined;
   const credentials = registryCredentials(r, src);
-  return { kind: "build", tag: args.tag, registry, repository, builder, ...source, ...(credentials ? { credentials } : {}) };
+  return {
+    kind: "build",
+    tag: args.tag,
+    registry,
+    repository,
+    builder,
+    ...source,
+    ...(cacheRef ? { cacheRef } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
 }
 
 /** The buildx builder; empty for docker-build's default. */

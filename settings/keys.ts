@@ -95,6 +95,13 @@ export const CONFIG_KEYS = {
     description: "Path of the Dockerfile, relative to the project. Empty: <buildContext>/Dockerfile.",
     feeds: ["ImageArgs.dockerfile"],
   },
+  buildCache: {
+    type: "boolean",
+    default: false,
+    description:
+      "Import and export the build cache through the registry (<registry>/<imageName>:buildcache, every stage), so that a build on a fresh builder reuses layers.",
+    feeds: ["ImageArgs.cacheRef"],
+  },
   buildTarget: {
     type: "string",
     default: "",

@@ -22,6 +22,8 @@ export interface BuildImageSettings extends BuildSource {
   readonly repository: string;
   /** Empty: docker-build's default builder. */
   readonly builder: string;
+  /** Where the build cache is imported from and exported to; absent: the builder's own cache only. */
+  readonly cacheRef?: string;
   readonly credentials?: { readonly username: string; readonly password: pulumi.Output<string> };
 }
 

@@ -21,6 +21,7 @@ const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [
   "registry",
   "imageName",
   "builder",
+  "buildCache",
   "buildContext",
   "dockerfile",
   "buildTarget",

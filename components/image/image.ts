@@ -31,6 +31,12 @@ export interface ImageArgs {
   readonly builder?: string;
   /** Build arguments, e.g. a base image. Plain: they are recorded in state and in the image's history. @default {} */
   readonly buildArgs?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * A registry reference (e.g. "registry.example.com/team/api:buildcache") the build imports its cache from and
+   * exports it to, every stage's layers, so that a build on a fresh builder (a CI runner, a new machine) reuses
+   * layers. A failed export does not fail the build. @default none: only the builder's own cache
+   */
+  readonly cacheRef?: string;
   /** Credentials for pushing. @default none: anonymous or ambient docker credentials */
   readonly credentials?: RegistryCredentials;
 }
@@ -69,6 +75,12 @@ export class Image extends pulumi.ComponentResource {
         tags: [pulumi.interpolate`${this.repository}:${tag}`],
         buildArgs: args.buildArgs ?? {},
         ...(args.target ? { target: args.target } : {}),
+        ...(args.cacheRef
+          ? {
+              cacheFrom: [{ registry: { ref: args.cacheRef } }],
+              cacheTo: [{ registry: { ref: args.cacheRef, mode: dockerbuild.CacheMode.Max, ignoreError: true } }],
+            }
+          : {}),
         builder: args.builder ? { name: args.builder } : undefined,
         push: true,
         registries: args.credentials

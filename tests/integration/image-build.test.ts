@@ -1,13 +1,14 @@
 // The image path for real, on the lab's registry and BuildKit (lab/lab.sh up): app/ is built FROM the
 // lab's base image by the buildx builder "tagship-lab", pushed, and deployed by digest. A no-op `up` builds
 // and pushes nothing; a changed source file rebuilds and moves the digest. Then the same stack builds a
-// service of its own instead: another context and Dockerfile, one stage of it, a build argument, no BASE_IMAGE.
+// service of its own instead: another context and Dockerfile, one stage of it, a build argument, no BASE_IMAGE;
+// and with buildCache, a builder that lost a step's cache takes its layer from the registry.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, sandbox, type Sandbox } from "./engine";
+import { newStack, projectScript, sandbox, type Sandbox } from "./engine";
 
 const REGISTRY = "127.0.0.1:5000";
 const STACK = "it-build";
@@ -138,5 +139,37 @@ describe("image build on the lab", () => {
     assert.equal(await manifestDigest(REPOSITORY, "0.2.0"), m[1]);
     // The stage asked for, not the last one, with the build argument's value.
     assert.deepEqual(await imageLabels(REPOSITORY, m[1] as string), { stage: "base", flavour: "mint" });
+  });
+
+  it("with buildCache, a builder that lost a step's cache takes its layer from the registry", async () => {
+    const STEP = "tagship-it-build-cache-step";
+    // A step whose output differs on every run: only a cache hit gives the same layer, and so the same digest.
+    const service = path.join(box.workDir, "services", "cached");
+    fs.mkdirSync(service, { recursive: true });
+    fs.writeFileSync(path.join(service, "Dockerfile"), `FROM ${REGISTRY}/tagship/node-base:22\nRUN date +%s%N > /${STEP}\n`);
+    for (const key of ["dockerfile", "buildTarget", "buildArgs"]) await stack.removeConfig(`tagship:${key}`);
+    await stack.setConfig("tagship:buildContext", { value: "services/cached" });
+    const digestAfterUp = async (tag: string) => {
+      await stack.setConfig("tagship:imageTag", { value: tag });
+      const ref = String((await stack.up()).outputs.imageRef?.value);
+      return /@(sha256:[a-f0-9]{64})$/.exec(ref)?.[1] ?? assert.fail(ref);
+    };
+    // The builder forgets this step only (by its description), so the lab tests beside this one keep their cache.
+    const emptyBuilderCache = async () => {
+      const pruned = await projectScript("lab/lab.sh", ["buildctl", "prune", "--filter", `description~=${STEP}`]);
+      assert.equal(pruned.code, 0, pruned.output);
+    };
+
+    // Without it, the builder runs the step again: the digest moves.
+    const plain = await digestAfterUp("0.3.0");
+    await emptyBuilderCache();
+    assert.notEqual(await digestAfterUp("0.3.1"), plain);
+
+    // With it, the build exports its layers beside the image and the next one imports them.
+    await stack.setConfig("tagship:buildCache", { value: "true" });
+    const cached = await digestAfterUp("0.3.2");
+    assert.ok(await manifestDigest(REPOSITORY, "buildcache"), "the cache is in the registry as tagship/it-build:buildcache");
+    await emptyBuilderCache();
+    assert.equal(await digestAfterUp("0.3.3"), cached);
   });
 });

@@ -595,6 +595,13 @@ describe("the image's build source", () => {
     );
   });
 
+  it("with buildCache, caches beside the image in the same registry; without it, no cache reference", () => {
+    const cached = parseSettings(source("dev", dev({ "tagship:buildCache": "true" })));
+    assert.equal(cached.image.kind === "build" && cached.image.cacheRef, "127.0.0.1:5000/tagship/hello:buildcache");
+    const plain = parseSettings(source("dev", dev()));
+    assert.equal(plain.image.kind === "build" && plain.image.cacheRef, undefined);
+  });
+
   it("names a stage as the Dockerfile spells it, whatever the case, and lists the stages when it is not one", () => {
     const ok = parseSettings(
       teamSource({

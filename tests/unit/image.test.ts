@@ -29,6 +29,17 @@ describe("Image", () => {
     assert.deepEqual(b.builder, { name: "tagship-lab" });
     assert.equal(b.push, true);
     assert.equal(b.registries, undefined);
+    assert.equal(b.cacheFrom, undefined);
+    assert.equal(b.cacheTo, undefined);
+  });
+
+  it("with a cache reference, imports the build cache from the registry and exports every stage's layers to it", async () => {
+    const cacheRef = "127.0.0.1:5000/tagship/hello:buildcache";
+    new Image("hello", { context: "app", registry: "127.0.0.1:5000", repository: "tagship/hello", tag: "0.2.1", cacheRef });
+    await settle();
+    const b = find("docker-build:index:Image", "hello-build").inputs;
+    assert.deepEqual(b.cacheFrom, [{ registry: { ref: cacheRef } }]);
+    assert.deepEqual(b.cacheTo, [{ registry: { ref: cacheRef, mode: "max", ignoreError: true } }]);
   });
 
   it("outputs the immutable digest reference and the tag", async () => {

@@ -131,6 +131,18 @@ describe("release", () => {
     assert.equal(d?.inputs.spec.template.spec.containers[0].image, ref);
   });
 
+  it("the build follows the stack's build keys: context, Dockerfile, stage, arguments and registry cache", async () => {
+    const rs = await run("dev", { ...stackConfig("dev"), "tagship:buildTarget": "", "tagship:buildCache": "true" });
+    const image = rs.find((r) => r.type === "docker-build:index:Image");
+    assert.deepEqual(image?.inputs.context, { location: "app" });
+    assert.deepEqual(image?.inputs.dockerfile, { location: "app/Dockerfile" });
+    assert.equal(image?.inputs.target, undefined);
+    assert.deepEqual(image?.inputs.buildArgs, { BASE_IMAGE: "127.0.0.1:5000/tagship/node-base:22" });
+    const cache = "127.0.0.1:5000/tagship/hello:buildcache";
+    assert.deepEqual(image?.inputs.cacheFrom, [{ registry: { ref: cache } }]);
+    assert.deepEqual(image?.inputs.cacheTo, [{ registry: { ref: cache, mode: "max", ignoreError: true } }]);
+  });
+
   it("two stacks that differ only in config differ only where the config does", async () => {
     const base = stackConfig("dev");
     const a = await run("dev", base);
