@@ -44,7 +44,15 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
   const source = buildSource(r, src);
   const builder = builderName(r);
   // Beside the image, under a tag of its own: whoever may push the image may push its cache.
-  const cacheRef = r.boolean("buildCache") ? `${registry}/${repository}:buildcache` : undefined;
+  const cacheRef = r.boolean("buildCache") ? `${registry}/${repository}:${CACHE_TAG}` : undefined;
+  if (cacheRef && args.tag === CACHE_TAG) {
+    r.report(
+      "imageTag",
+      args.tag,
+      `a release version other than '${CACHE_TAG}', the tag buildCache keeps the build cache under`,
+      `run \`pulumi config set ${qualified("imageTag")} <version>\``,
+    );
+  }
   const credentials = registryCredentials(r, src);
   return {
     kind: "build",
@@ -57,6 +65,9 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
     ...(credentials ? { credentials } : {}),
   };
 }
+
+/** The tag of the build cache, beside the image's own tags in its repository. */
+const CACHE_TAG = "buildcache";
 
 /** The buildx builder; empty for docker-build's default. */
 function builderName(r: ConfigReader): string {

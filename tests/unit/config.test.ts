@@ -600,6 +600,12 @@ describe("the image's build source", () => {
     assert.equal(cached.image.kind === "build" && cached.image.cacheRef, "127.0.0.1:5000/tagship/hello:buildcache");
     const plain = parseSettings(source("dev", dev()));
     assert.equal(plain.image.kind === "build" && plain.image.cacheRef, undefined);
+    // The release's own tag must not be the cache's, or one would overwrite the other in the registry.
+    assert.match(
+      problemsOf(source("dev", dev({ "tagship:buildCache": "true", "tagship:imageTag": "buildcache" }))),
+      /tagship:imageTag = "buildcache": allowed a release version other than 'buildcache'/,
+    );
+    assert.equal(parseSettings(source("dev", dev({ "tagship:imageTag": "buildcache" }))).image.tag, "buildcache");
   });
 
   it("names a stage as the Dockerfile spells it, whatever the case, and lists the stages when it is not one", () => {
