@@ -1,13 +1,28 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
-import { parseSettings, stringObjectFields } from "./settings/parse";
+import { parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
 import type { Settings } from "./settings/settings";
 
 // Whether a key is stored encrypted. The SDK exports this at runtime but keeps it out of its typings;
 // without it the check is left to the CLI, which enforces `secret: true` for typed keys in Pulumi.yaml.
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+
+/** The project's files as parsing sees them: paths relative to `root`, the project directory the program runs in. */
+export function projectFiles(root: string): Pick<ConfigSource, "isDirectory" | "readFile"> {
+  return {
+    isDirectory: (p) => fs.statSync(path.join(root, p), { throwIfNoEntry: false })?.isDirectory() ?? false,
+    readFile: (p) => {
+      try {
+        return fs.readFileSync(path.join(root, p), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
 
 /**
  * Reads the stack's config, the only place besides index.ts that does, and returns it validated and
@@ -42,14 +57,7 @@ export function loadSettings(): Settings {
       secret: (key: ConfigKeyName) => config.requireSecret(key),
       secretFields: (key: ConfigKeyName) => stringObjectFields(secretValues.get(key) ?? ""),
       fileExists: (path) => fs.existsSync(path),
-      isDirectory: (path) => fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false,
-      readFile: (path) => {
-        try {
-          return fs.readFileSync(path, "utf8");
-        } catch {
-          return undefined;
-        }
-      },
+      ...projectFiles("."),
     });
   } catch (e) {
     // A clean exit with the list of problems, rather than a stack trace of the program.

@@ -4,7 +4,7 @@ import { setCommand } from "./config-naming";
 import { dockerfileFacts } from "./dockerfile";
 import type { ConfigReader } from "./reader";
 import type { BuildSource } from "./settings";
-import type { ConfigSource } from "./source";
+import { jsonObjectEntries, type ConfigSource } from "./source";
 
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -104,13 +104,8 @@ function buildArguments(r: ConfigReader): Record<string, string> {
   const raw = r.text("buildArgs").trim();
   const example = `pulumi config set --path '${qualified("buildArgs")}.NAME' value`;
   if (raw !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    const entries = jsonObjectEntries(raw);
+    if (entries === undefined) {
       r.report(
         "buildArgs",
         raw,
@@ -118,7 +113,7 @@ function buildArguments(r: ConfigReader): Record<string, string> {
         `run \`pulumi config rm ${qualified("buildArgs")}\`, then \`${example}\``,
       );
     } else {
-      for (const [name, value] of Object.entries(parsed)) {
+      for (const [name, value] of entries) {
         if (!ARG_NAME.test(name)) {
           r.report(
             `buildArgs.${name}`,

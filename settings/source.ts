@@ -24,15 +24,19 @@ export interface ConfigSource {
   readonly readFile: (path: string) => string | undefined;
 }
 
-/** The field names of a JSON object whose values are all strings; undefined for any other text. Never echoes the text. */
-export function stringObjectFields(text: string): string[] | undefined {
+/** A JSON object's entries, as `pulumi config set --path` stores an object; undefined for any other text. */
+export function jsonObjectEntries(text: string): [string, unknown][] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
-  const entries = Object.entries(parsed);
-  return entries.every(([, v]) => typeof v === "string") ? entries.map(([k]) => k) : undefined;
+  return parsed === null || typeof parsed !== "object" || Array.isArray(parsed) ? undefined : Object.entries(parsed);
+}
+
+/** The field names of a JSON object whose values are all strings; undefined for any other text. Never echoes the text. */
+export function stringObjectFields(text: string): string[] | undefined {
+  const entries = jsonObjectEntries(text);
+  return entries?.every(([, v]) => typeof v === "string") ? entries.map(([k]) => k) : undefined;
 }

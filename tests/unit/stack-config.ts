@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { projectFiles as projectFilesAt } from "../../config";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -26,14 +27,5 @@ export function stackConfig(stack: string): Record<string, string> {
   return out;
 }
 
-/** The project's own files, as config.ts reads them (paths relative to the project), for a ConfigSource in tests. */
-export const projectFiles = {
-  isDirectory: (p: string) => fs.statSync(path.join(ROOT, p), { throwIfNoEntry: false })?.isDirectory() ?? false,
-  readFile: (p: string) => {
-    try {
-      return fs.readFileSync(path.join(ROOT, p), "utf8");
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** The project's own files, as config.ts reads them, for a ConfigSource in tests. */
+export const projectFiles = projectFilesAt(ROOT);
