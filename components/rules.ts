@@ -176,3 +176,24 @@ export const gitRevision: Check<string> = (v) =>
   /^[A-Za-z0-9._/-]+$/.test(v) && !v.includes("..") && !v.startsWith("/") && !v.endsWith("/")
     ? undefined
     : { allowed: "a branch, tag or commit such as main, v1.2.0 or HEAD", fix: "use the branch the release commits go to, e.g. main" };
+
+/** An absolute path in a container's filesystem: normalized, not the root itself, no '.' or '..' parts. */
+export const containerPath: Check<string> = (v) =>
+  v.startsWith("/") &&
+  v.length > 1 &&
+  !v.endsWith("/") &&
+  !/\s/.test(v) &&
+  !v
+    .slice(1)
+    .split("/")
+    .some((p) => p === "" || p === "." || p === "..")
+    ? undefined
+    : {
+        allowed: "an absolute path in the container other than '/', e.g. /tmp or /var/cache/app, with no '.', '..' or empty parts",
+        fix: `write it as "/${v.replace(/^\/*/, "").replace(/\/+$/, "").trim()}"`,
+      };
+
+/** A Linux user or group ID. */
+export function unixId(min: number, fix: string): Check<number> {
+  return (v) => (Number.isInteger(v) && v >= min && v <= 2147483647 ? undefined : { allowed: `an integer from ${min} to 2147483647`, fix });
+}

@@ -4,7 +4,17 @@ import type { KubeObject } from "./objects";
 import { podSpecOf } from "./pods";
 
 const APP_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"];
-const LABELLED = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Service", "PodDisruptionBudget", "Secret", "ConfigMap"];
+const LABELLED = [
+  "Namespace",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "Service",
+  "PodDisruptionBudget",
+  "Secret",
+  "ConfigMap",
+  "ServiceAccount",
+];
 
 export const appLabels: ResourceValidationPolicy = {
   name: "app-labels",

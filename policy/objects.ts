@@ -34,7 +34,13 @@ export interface PodSpec {
   readonly hostNetwork?: boolean;
   readonly hostPID?: boolean;
   readonly hostIPC?: boolean;
-  readonly volumes?: readonly { readonly hostPath?: unknown }[];
+  readonly volumes?: readonly {
+    readonly name?: string;
+    readonly hostPath?: unknown;
+    readonly emptyDir?: { readonly sizeLimit?: string };
+  }[];
+  readonly serviceAccountName?: string;
+  readonly automountServiceAccountToken?: boolean;
 }
 
 export interface PodTemplate {

@@ -104,4 +104,46 @@ export const productionMaxUnavailable: ResourceValidationPolicy = {
   },
 };
 
-export const podPolicies = [imageByDigest, readinessProbe, requestsAndLimits, restrictedSecurityContext, productionMaxUnavailable];
+/** A policy over each pod template; `check` returns what is wrong with it. */
+function podPolicy(name: string, description: string, check: (pod: PodSpec) => string | undefined): ResourceValidationPolicy {
+  return {
+    name,
+    description,
+    validateResource: (args, report) => {
+      if (!args.type.startsWith("kubernetes:")) return;
+      const pod = podSpecOf(args.type, args.props as KubeObject);
+      const problem = pod && check(pod);
+      if (problem) report(problem);
+    },
+  };
+}
+
+export const boundedWritableVolumes = podPolicy(
+  "bounded-writable-volumes",
+  "Every emptyDir volume (a writable path) has a sizeLimit, so that one pod cannot fill its node's disk or memory.",
+  (pod) => {
+    const unbounded = (pod.volumes ?? []).filter((v) => v.emptyDir && !v.emptyDir.sizeLimit).map((v) => v.name ?? "(unnamed)");
+    return unbounded.length
+      ? `emptyDir volume ${unbounded.join(", ")} has no sizeLimit; give each writable path a size, e.g. 64Mi`
+      : undefined;
+  },
+);
+
+export const serviceAccountToken = podPolicy(
+  "service-account-token",
+  "A pod mounts an API token only with a ServiceAccount of its own: the namespace's default account is shared by every pod in it.",
+  (pod) =>
+    pod.automountServiceAccountToken !== false && (pod.serviceAccountName ?? "default") === "default"
+      ? `automountServiceAccountToken is ${JSON.stringify(pod.automountServiceAccountToken ?? "not set (true)")} with the namespace's default account; set it to false, or give the pods their own account (serviceAccount)`
+      : undefined,
+);
+
+export const podPolicies = [
+  imageByDigest,
+  readinessProbe,
+  requestsAndLimits,
+  restrictedSecurityContext,
+  productionMaxUnavailable,
+  boundedWritableVolumes,
+  serviceAccountToken,
+];

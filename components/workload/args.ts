@@ -109,6 +109,51 @@ export interface WorkloadArgs {
    * they can be rendered to git. @default none
    */
   readonly secretEnv?: SecretEnvArgs;
+  /**
+   * Plain environment variables, NAME: value, from a ConfigMap the component makes. Its name carries a hash
+   * of the values, so a change is a new ConfigMap and a new pod template: the pods roll, and pods of the old
+   * version keep the values they started with. Names must not repeat secretEnv's or the container's own
+   * (HOST, PORT, ...). @default none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The container's command, replacing the image's ENTRYPOINT. @default the image's */
+  readonly command?: readonly string[];
+  /** The command's arguments, replacing the image's CMD. @default the image's */
+  readonly args?: readonly string[];
+  /** @default runAsUser and runAsGroup 10001, no fsGroup */
+  readonly identity?: IdentityArgs;
+  /**
+   * Writable directories on the otherwise read-only root filesystem: absolute path to the size limit of the
+   * emptyDir mounted there (a memory quantity such as 64Mi). Their content lives as long as the pod. @default none
+   */
+  readonly writablePaths?: Readonly<Record<string, string>>;
+  /** Give the pods their own ServiceAccount. @default none: the namespace's `default` account, with no token mounted */
+  readonly serviceAccount?: ServiceAccountArgs;
+  /** Secrets of type kubernetes.io/dockerconfigjson the kubelet pulls the image with, by name. @default none */
+  readonly imagePullSecrets?: readonly pulumi.Input<string>[];
+}
+
+/**
+ * Who the container runs as. Always a non-root user: the namespace enforces the Pod Security Standards
+ * "restricted" profile, which refuses UID 0.
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+ */
+export interface IdentityArgs {
+  /** UID of the container's processes; not 0. @default 10001 */
+  readonly runAsUser?: number;
+  /** Primary GID of the container's processes. @default 10001 */
+  readonly runAsGroup?: number;
+  /** GID that owns the pod's volumes (the writable paths), and a supplementary group of its processes. @default none */
+  readonly fsGroup?: number;
+}
+
+/** The pod's own ServiceAccount, named after the workload, instead of the namespace's `default`. */
+export interface ServiceAccountArgs {
+  /**
+   * Mount the account's API token into the pods. Only for a service that calls the Kubernetes API: a token
+   * the app does not use is a credential an attacker can. @default false
+   */
+  readonly automountToken?: boolean;
 }
 
 export interface SecretEnvArgs {
@@ -137,5 +182,7 @@ export const WORKLOAD_DEFAULTS = {
   memoryLimit: "128Mi",
   preStopSeconds: 5,
   terminationGracePeriodSeconds: 30,
+  runAsUser: 10001,
+  runAsGroup: 10001,
   partOf: "tagship",
 } as const;

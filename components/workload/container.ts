@@ -20,8 +20,26 @@ export function restrictedSecurityContext(): k8s.types.input.core.v1.SecurityCon
 }
 
 /** The pod-level half of the restricted profile: a fixed non-root user, so runAsNonRoot can be verified. */
-export function restrictedPodSecurityContext(): k8s.types.input.core.v1.PodSecurityContext {
-  return { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
+export function restrictedPodSecurityContext(w: ResolvedWorkload): k8s.types.input.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: w.runAsUser,
+    runAsGroup: w.runAsGroup,
+    ...(w.fsGroup !== undefined ? { fsGroup: w.fsGroup } : {}),
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** The emptyDir volumes of the writable paths, named in path order, and where the container mounts them. */
+export function writableVolumes(w: ResolvedWorkload): {
+  volumes: k8s.types.input.core.v1.Volume[];
+  mounts: k8s.types.input.core.v1.VolumeMount[];
+} {
+  const paths = Object.keys(w.writablePaths).sort();
+  return {
+    volumes: paths.map((p, i) => ({ name: `writable-${i}`, emptyDir: { sizeLimit: w.writablePaths[p] } })),
+    mounts: paths.map((p, i) => ({ name: `writable-${i}`, mountPath: p })),
+  };
 }
 
 /** The variables the container sets itself; a Secret's variables must not shadow them. */
@@ -33,14 +51,19 @@ export interface ContainerInputs {
   readonly version: pulumi.Input<string>;
   /** The Secret that holds the variables named in ResolvedWorkload.secretEnvNames. */
   readonly secretName?: pulumi.Input<string>;
+  /** The ConfigMap that holds ResolvedWorkload.env. */
+  readonly envConfigMapName?: pulumi.Input<string>;
 }
 
 /** The application container: ports, env the app reads, probes, resources, preStop pause and security. */
 export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types.input.core.v1.Container {
   const secretName = c.secretName;
+  const mounts = writableVolumes(w).mounts;
   return {
     name: c.name,
     image: c.image,
+    ...(w.command ? { command: [...w.command] } : {}),
+    ...(w.args ? { args: [...w.args] } : {}),
     ports: [{ name: PORT_NAME, containerPort: w.containerPort, protocol: "TCP" }],
     env: [
       { name: "HOST", value: "0.0.0.0" },
@@ -57,6 +80,8 @@ export function appContainer(c: ContainerInputs, w: ResolvedWorkload): k8s.types
         ? []
         : w.secretEnvNames.map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key: name } } }))),
     ],
+    ...(c.envConfigMapName === undefined ? {} : { envFrom: [{ configMapRef: { name: c.envConfigMapName } }] }),
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
     readinessProbe: httpProbe(w.readiness, PORT_NAME),
     livenessProbe: w.liveness && httpProbe(w.liveness, PORT_NAME),
     startupProbe: w.startup && httpProbe(w.startup, PORT_NAME),

@@ -5,3 +5,4 @@ export { RESTRICTED_NAMESPACE_LABELS } from "./labels";
 export { restrictedNamespace, type RestrictedNamespaceArgs } from "./namespace";
 export { appSecret, type AppSecretArgs } from "./secret";
 export { Workload } from "./workload";
+export { workloadKinds, type GroupKind } from "./kinds";

@@ -32,6 +32,17 @@ export interface ResolvedWorkload {
   readonly terminationGracePeriodSeconds: number;
   /** Names of the variables read from the Secret; empty without one. */
   readonly secretEnvNames: readonly string[];
+  /** Plain variables, in the order given; empty without any. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly fsGroup?: number;
+  /** Writable directories, path to emptyDir size limit. */
+  readonly writablePaths: Readonly<Record<string, string>>;
+  /** Absent: the namespace's default account. */
+  readonly serviceAccount?: { readonly automountToken: boolean };
 }
 
 function probe(p: HttpProbeArgs): ResolvedProbe {
@@ -70,5 +81,13 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     preStopSeconds: s.preStopSeconds ?? D.preStopSeconds,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds ?? D.terminationGracePeriodSeconds,
     secretEnvNames: args.secretEnv?.names ?? [],
+    env: args.env ?? {},
+    ...(args.command ? { command: args.command } : {}),
+    ...(args.args ? { args: args.args } : {}),
+    runAsUser: args.identity?.runAsUser ?? D.runAsUser,
+    runAsGroup: args.identity?.runAsGroup ?? D.runAsGroup,
+    ...(args.identity?.fsGroup !== undefined ? { fsGroup: args.identity.fsGroup } : {}),
+    writablePaths: args.writablePaths ?? {},
+    ...(args.serviceAccount ? { serviceAccount: { automountToken: args.serviceAccount.automountToken ?? false } } : {}),
   };
 }

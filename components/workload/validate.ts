@@ -102,7 +102,45 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       );
     }
   }
+  checkEnv();
+  for (const field of ["command", "args"] as const) {
+    const list = w[field];
+    if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== "string"))) {
+      fail([field], list, "a list of strings", 'give each part as a string, e.g. ["/server", "--port", "8080"]');
+    }
+  }
+  check("command", w.command?.length ?? 1, (n) =>
+    n > 0 ? undefined : { allowed: "at least one part: the program to run", fix: "leave it out to run the image's ENTRYPOINT" },
+  );
+  check(
+    "identity.runAsUser",
+    w.runAsUser,
+    rules.unixId(1, "use a non-root UID such as 10001: the restricted Pod Security profile refuses 0"),
+  );
+  check("identity.runAsGroup", w.runAsGroup, rules.unixId(0, "use the group the image's files belong to, e.g. 10001"));
+  if (w.fsGroup !== undefined)
+    check("identity.fsGroup", w.fsGroup, rules.unixId(0, "use the group that should own the volumes, e.g. 10001"));
+  for (const [path, size] of Object.entries(w.writablePaths)) {
+    check("writablePaths", path, rules.containerPath);
+    if (typeof size !== "string" || rules.memoryQuantity(size)) {
+      fail(["writablePaths"], { [path]: size }, "a size limit for each path, a memory quantity such as 64Mi", 'e.g. {"/tmp": "64Mi"}');
+    }
+  }
   return problems;
+
+  /** Plain variables: valid names, none the container sets itself or the Secret sets too. */
+  function checkEnv(): void {
+    for (const [name, value] of Object.entries(w.env)) {
+      check("env", name, rules.envName);
+      if (typeof value !== "string") fail(["env"], { [name]: value }, "a text value for each variable", "quote the value");
+      const clash = (CONTAINER_ENV as readonly string[]).includes(name)
+        ? `a name other than ${CONTAINER_ENV.join(", ")}: the container sets these itself`
+        : w.secretEnvNames.includes(name)
+          ? "a name that is not also a secret variable: the container would get two values for it"
+          : undefined;
+      if (clash) fail(["env"], name, clash, "rename the variable, or set it in one place only");
+    }
+  }
 
   function checkProbe(field: string, p: ResolvedProbe): void {
     check(`${field}.path`, p.path, rules.httpPath);

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argsNaming } from "../naming";
 import * as rules from "../rules";
 import { checkValue, plainInputProblems, throwIfAny, validatedOutput, type Problem } from "../validation";
 import type { WorkloadArgs } from "./args";
-import { appContainer, restrictedPodSecurityContext } from "./container";
+import { appContainer, restrictedPodSecurityContext, writableVolumes } from "./container";
 import { appLabels, selectorLabels } from "./labels";
 import { resolveWorkload } from "./resolve";
 import { rollingUpdate } from "./strategy";
@@ -26,6 +27,10 @@ export class Workload extends pulumi.ComponentResource {
   public readonly deployment: k8s.apps.v1.Deployment;
   public readonly service: k8s.core.v1.Service;
   public readonly disruptionBudget: k8s.policy.v1.PodDisruptionBudget;
+  /** The plain environment variables (WorkloadArgs.env); absent without any. */
+  public readonly envConfigMap?: k8s.core.v1.ConfigMap;
+  /** The pods' own account (WorkloadArgs.serviceAccount); absent when they use the namespace's default. */
+  public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     const w = resolveWorkload(args);
@@ -61,6 +66,30 @@ export class Workload extends pulumi.ComponentResource {
 
     const inNamespace: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: opts?.retainOnDelete };
 
+    this.envConfigMap =
+      Object.keys(w.env).length > 0
+        ? new k8s.core.v1.ConfigMap(
+            `${name}-env`,
+            {
+              // The hash in the name makes a change of values a new ConfigMap and a new pod template, so the pods
+              // roll; a ConfigMap changed in place would reach only pods started after it, old and new alike.
+              metadata: { ...metadata(), name: `${name}-env-${contentHash(w.env)}` },
+              immutable: true,
+              data: { ...w.env },
+            },
+            inNamespace,
+          )
+        : undefined;
+
+    this.serviceAccount = w.serviceAccount
+      ? new k8s.core.v1.ServiceAccount(
+          `${name}-account`,
+          { metadata: metadata(), automountServiceAccountToken: w.serviceAccount.automountToken },
+          inNamespace,
+        )
+      : undefined;
+    const volumes = writableVolumes(w).volumes;
+
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -75,11 +104,25 @@ export class Workload extends pulumi.ComponentResource {
           template: {
             metadata: { labels: versioned },
             spec: {
-              automountServiceAccountToken: false,
+              ...(this.serviceAccount ? { serviceAccountName: this.serviceAccount.metadata.name } : {}),
+              automountServiceAccountToken: w.serviceAccount?.automountToken ?? false,
               enableServiceLinks: false,
               terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
-              securityContext: restrictedPodSecurityContext(),
-              containers: [appContainer({ name, image, version, secretName: args.secretEnv?.secretName }, w)],
+              securityContext: restrictedPodSecurityContext(w),
+              ...(args.imagePullSecrets?.length ? { imagePullSecrets: args.imagePullSecrets.map((n) => ({ name: n })) } : {}),
+              containers: [
+                appContainer(
+                  {
+                    name,
+                    image,
+                    version,
+                    secretName: args.secretEnv?.secretName,
+                    ...(this.envConfigMap ? { envConfigMapName: this.envConfigMap.metadata.name } : {}),
+                  },
+                  w,
+                ),
+              ],
+              ...(volumes.length > 0 ? { volumes } : {}),
             },
           },
         },
@@ -120,4 +163,12 @@ export class Workload extends pulumi.ComponentResource {
       disruptionBudget: this.disruptionBudget,
     });
   }
+}
+
+/** A short, stable hash of a map's content, whatever the order of its keys. */
+function contentHash(data: Readonly<Record<string, string>>): string {
+  const sorted = Object.keys(data)
+    .sort()
+    .map((k) => [k, data[k]]);
+  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 10);
 }

@@ -25,7 +25,12 @@ interface TestDeployment {
     strategy: { type: string; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     template: {
       metadata: { labels: Record<string, string> };
-      spec: { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] };
+      spec: {
+        securityContext: Record<string, unknown>;
+        automountServiceAccountToken?: boolean;
+        volumes?: Record<string, unknown>[];
+        containers: Record<string, unknown>[];
+      };
     };
   };
 }
@@ -42,6 +47,8 @@ function goodDeployment(): TestDeployment {
         metadata: { labels: { ...LABELS } },
         spec: {
           securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+          automountServiceAccountToken: false,
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
           containers: [
             {
               name: "app",
@@ -80,6 +87,14 @@ const BAD_DEPLOYMENTS: Record<string, { policy: string; breakIt: (d: DeploymentS
     },
   },
   "max-unavailable": { policy: "production-max-unavailable-zero", breakIt: (d) => void (d.spec.strategy.rollingUpdate.maxUnavailable = 1) },
+  "unbounded-tmp": {
+    policy: "bounded-writable-volumes",
+    breakIt: (d) => void (d.spec.template.spec.volumes = [{ name: "tmp", emptyDir: {} }]),
+  },
+  "default-account-token": {
+    policy: "service-account-token",
+    breakIt: (d) => void delete d.spec.template.spec.automountServiceAccountToken,
+  },
   "unlabelled-pods": {
     policy: "app-labels",
     breakIt: (d) => void (d.spec.template.metadata.labels = { ...LABELS, "app.kubernetes.io/part-of": "" }),

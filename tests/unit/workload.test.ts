@@ -188,6 +188,97 @@ describe("Workload", () => {
     assert.equal(find("kubernetes:policy/v1:PodDisruptionBudget").name, "shop-pdb");
   });
 
+  it("runs the given command, user and groups, with writable emptyDirs on the read-only root", async () => {
+    await deploy(
+      args({
+        command: ["/server"],
+        args: ["--listen", ":8080"],
+        identity: { runAsUser: 65532, runAsGroup: 65533, fsGroup: 65534 },
+        writablePaths: { "/tmp": "16Mi", "/data": "64Mi" },
+      }),
+    );
+    const pod = find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+    const [c] = pod.containers;
+    assert.deepEqual([c.command, c.args], [["/server"], ["--listen", ":8080"]]);
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65533,
+      fsGroup: 65534,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(pod.volumes, [
+      { name: "writable-0", emptyDir: { sizeLimit: "64Mi" } },
+      { name: "writable-1", emptyDir: { sizeLimit: "16Mi" } },
+    ]);
+    assert.deepEqual(c.volumeMounts, [
+      { name: "writable-0", mountPath: "/data" },
+      { name: "writable-1", mountPath: "/tmp" },
+    ]);
+  });
+
+  it("keeps the image's command and no volume when none are given", async () => {
+    await deploy(args());
+    const pod = find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+    assert.deepEqual(
+      [pod.containers[0].command, pod.containers[0].args, pod.volumes, pod.serviceAccountName],
+      [undefined, undefined, undefined, undefined],
+    );
+    assert.equal(pod.securityContext.runAsUser, 10001);
+    assert.equal(findAll("kubernetes:core/v1:ConfigMap").length + findAll("kubernetes:core/v1:ServiceAccount").length, 0);
+  });
+
+  it("reads plain variables from an immutable ConfigMap whose name changes with its content", async () => {
+    await deploy(args({ env: { LOG_LEVEL: "debug", REGION: "eu" } }));
+    const first = find("kubernetes:core/v1:ConfigMap", "hello-env").inputs;
+    assert.deepEqual([first.data, first.immutable], [{ LOG_LEVEL: "debug", REGION: "eu" }, true]);
+    assert.match(first.metadata.name, /^hello-env-[0-9a-f]{10}$/);
+    const container = find("kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec.containers[0];
+    assert.deepEqual(container.envFrom, [{ configMapRef: { name: first.metadata.name } }]);
+
+    // The same values in another order: the same hash. Another value: another hash, so the pods roll.
+    const hash = (name: string): string => String(find("kubernetes:core/v1:ConfigMap", `${name}-env`).inputs.metadata.name).slice(-10);
+    await deploy(args({ env: { REGION: "eu", LOG_LEVEL: "debug" } }), "same");
+    assert.equal(hash("same"), hash("hello"));
+    await deploy(args({ env: { REGION: "us", LOG_LEVEL: "debug" } }), "other");
+    assert.notEqual(hash("other"), hash("hello"));
+  });
+
+  it("gives the pods their own ServiceAccount, mounting its token only when asked", async () => {
+    await deploy(args({ serviceAccount: {}, imagePullSecrets: ["hello-registry"] }));
+    const account = find("kubernetes:core/v1:ServiceAccount", "hello-account").inputs;
+    const pod = find("kubernetes:apps/v1:Deployment", "hello-deployment").inputs.spec.template.spec;
+    assert.deepEqual([account.metadata.name, account.automountServiceAccountToken], ["hello", false]);
+    assert.deepEqual([pod.serviceAccountName, pod.automountServiceAccountToken], ["hello", false]);
+    assert.deepEqual(pod.imagePullSecrets, [{ name: "hello-registry" }]);
+    await deploy(args({ serviceAccount: { automountToken: true } }), "api");
+    assert.equal(find("kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.automountServiceAccountToken, true);
+  });
+
+  it("rejects bad runtime arguments, named as arguments", () => {
+    assert.throws(
+      () =>
+        new Workload(
+          "hello",
+          args({
+            env: { HOST: "x", "1X": "y" },
+            command: [],
+            identity: { runAsUser: 0 },
+            writablePaths: { "relative/dir": "1Mi" },
+          }),
+        ),
+      (e: Error) => {
+        assert.match(e.message, /WorkloadArgs\.env = "HOST": allowed a name other than HOST/);
+        assert.match(e.message, /WorkloadArgs\.env = "1X": allowed an environment variable name/);
+        assert.match(e.message, /WorkloadArgs\.command = 0: allowed at least one part/);
+        assert.match(e.message, /WorkloadArgs\.identity\.runAsUser = 0: allowed an integer from 1/);
+        assert.match(e.message, /WorkloadArgs\.writablePaths = "relative\/dir": allowed an absolute path/);
+        return true;
+      },
+    );
+  });
+
   it("rejects every bad plain argument at once, before registering anything", () => {
     assert.throws(
       () =>

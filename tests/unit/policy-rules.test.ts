@@ -1,0 +1,38 @@
+// The pod policies as functions: what each reports for one pod template. The real engine runs them in
+// tests/integration/policy.test.ts.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { boundedWritableVolumes, serviceAccountToken } from "../../policy/pods";
+
+/** What a policy reports for a Deployment whose pod spec is `pod`. */
+function reports(policy: ResourceValidationPolicy, pod: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const args = { type: "kubernetes:apps/v1:Deployment", props: { spec: { template: { spec: pod } } } } as unknown as ResourceValidationArgs;
+  void policy.validateResource?.(args, (message) => found.push(message));
+  return found;
+}
+
+describe("pod policies", () => {
+  it("bounded-writable-volumes: every emptyDir has a sizeLimit", () => {
+    assert.deepEqual(reports(boundedWritableVolumes, { volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }] }), []);
+    assert.deepEqual(reports(boundedWritableVolumes, { volumes: [{ name: "config", configMap: { name: "x" } }] }), []);
+    const [message] = reports(boundedWritableVolumes, {
+      volumes: [
+        { name: "data", emptyDir: {} },
+        { name: "tmp", emptyDir: { sizeLimit: "1Mi" } },
+      ],
+    });
+    assert.match(message ?? "", /emptyDir volume data has no sizeLimit/);
+  });
+
+  it("service-account-token: a token is mounted only with the pods' own account", () => {
+    assert.deepEqual(reports(serviceAccountToken, { automountServiceAccountToken: false }), []);
+    assert.deepEqual(reports(serviceAccountToken, { serviceAccountName: "api", automountServiceAccountToken: true }), []);
+    assert.match(
+      reports(serviceAccountToken, {})[0] ?? "",
+      /automountServiceAccountToken is "not set \(true\)" with the namespace's default account/,
+    );
+    assert.match(reports(serviceAccountToken, { serviceAccountName: "default", automountServiceAccountToken: true })[0] ?? "", /is true/);
+  });
+});
