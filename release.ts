@@ -3,23 +3,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
 import { awaitRollout, type RolloutResult } from "./rollout";
-import { appSecret, restrictedNamespace, Workload } from "./components/workload";
-import type { Settings } from "./settings/settings";
+import { appSecret, restrictedNamespace, Workload, workloadKinds, type GroupKind } from "./components/workload";
+import type { ServiceSettings, Settings } from "./settings/settings";
+
+/** What the commands read back about one service after an update. */
+export interface ServiceOutputs {
+  /** The immutable reference the Deployment runs: registry/repository@sha256:... */
+  readonly imageRef: string;
+  readonly imageTag: string;
+  readonly deploymentName: string;
+  readonly serviceName: string;
+  /** direct mode: the revision of the Deployment that is live once `pulumi up` returns. */
+  readonly rollout?: RolloutResult;
+}
 
 /**
  * The stack's outputs, as plain values: what the commands (cli/) read back after an update. The program
  * returns the same keys as ReleaseOutputs. Keys that do not apply to the delivery mode are left out.
  */
-export interface StackOutputs {
-  /** The immutable reference the Deployment runs: registry/repository@sha256:... */
-  readonly imageRef: string;
-  readonly imageTag: string;
+export interface StackOutputs extends Partial<ServiceOutputs> {
+  // The fields of ServiceOutputs, at the top: the stack's only service, when it has one (left out otherwise).
+  /** Every service, by name. */
+  readonly services: Readonly<Record<string, ServiceOutputs>>;
   readonly deliveryMode: Settings["deliveryMode"];
   readonly namespace: string;
-  readonly deploymentName: string;
-  readonly serviceName: string;
-  /** direct mode: the revision of the Deployment that is live once `pulumi up` returns. */
-  readonly rollout?: RolloutResult;
   /** gitops mode: the Argo CD Application that applies the rendered workload. */
   readonly applicationName?: string;
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
@@ -37,16 +44,30 @@ export interface StackOutputs {
   readonly cluster?: { readonly kubeconfig: string; readonly kubeContext: string };
 }
 
+/** An output the program returns: its value, known once the update has applied what it names. */
+type Eventually<T> = { readonly [K in keyof T]: T[K] | pulumi.Output<T[K]> };
+
 /** What the program returns: the stack's outputs, each known once the update has applied what it names. */
-export type ReleaseOutputs = { readonly [K in keyof StackOutputs]: StackOutputs[K] | pulumi.Output<StackOutputs[K]> };
+export type ReleaseOutputs = Omit<Eventually<StackOutputs>, "services"> & {
+  readonly services: Readonly<Record<string, Eventually<ServiceOutputs>>>;
+};
+
+/** What every service of a stack shares: the providers it deploys with and the namespace it lives in. */
+interface StackScope {
+  readonly cluster: k8s.Provider;
+  /** gitops mode: the provider that renders the workload to files. */
+  readonly render?: k8s.Provider;
+  readonly namespace: k8s.core.v1.Namespace;
+}
 
 /**
- * Declares one release of one stack from its settings: the image, the workload and, in gitops mode, the
- * Argo CD Application that applies it.
+ * Declares one release of one stack from its settings: each service's image and workload and, in gitops mode,
+ * the Argo CD Application that applies them.
  *
- * One owner per resource: in direct mode the workload goes to the cluster through Pulumi; in gitops mode it
- * is only rendered to files, and the cluster gets just the Application and AppProject, so Pulumi and Argo CD
- * never both apply the Deployment.
+ * One owner per resource: in direct mode the workloads go to the cluster through Pulumi; in gitops mode they
+ * are only rendered to files, and the cluster gets just the Application and AppProject, so Pulumi and Argo CD
+ * never both apply a Deployment. Services are independent resources: Pulumi builds and rolls out the ones that
+ * changed side by side, and leaves the others untouched.
  */
 export function release(s: Settings): ReleaseOutputs {
   // A render provider takes an explicit empty kubeconfig: the SDK otherwise fills it from $KUBECONFIG, and the
@@ -57,22 +78,6 @@ export function release(s: Settings): ReleaseOutputs {
   // The render provider writes Secrets in plaintext: the workload must never contain one (see appSecret).
   const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath, kubeconfig: "" }) : undefined;
 
-  const imageRef =
-    s.image.kind === "build"
-      ? new Image(s.appName, {
-          context: s.image.context,
-          dockerfile: s.image.dockerfile,
-          ...(s.image.target ? { target: s.image.target } : {}),
-          registry: s.image.registry,
-          repository: s.image.repository,
-          tag: s.image.tag,
-          builder: s.image.builder || undefined,
-          buildArgs: s.image.buildArgs,
-          ...(s.image.cacheRef ? { cacheRef: s.image.cacheRef } : {}),
-          credentials: s.image.credentials,
-        }).ref
-      : pulumi.output(s.image.reference);
-
   // The stack applies the namespace in both modes, so a switch of mode never deletes it. Its URN moved out of
   // the Workload: the alias keeps stacks created before that from replacing (deleting) it.
   const namespace = restrictedNamespace(
@@ -81,55 +86,8 @@ export function release(s: Settings): ReleaseOutputs {
     { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
   );
 
-  // Applied to the cluster in both modes, never rendered: a Secret in deploy/ would put its values in git.
-  const secret = s.appSecrets
-    ? appSecret(
-        `${s.appName}-secret-env`,
-        {
-          name: `${s.appName}-env`,
-          namespace: namespace.metadata.name,
-          appName: s.appName,
-          instance: pulumi.getStack(),
-          data: s.appSecrets.values,
-        },
-        { provider: cluster },
-      )
-    : undefined;
-
-  const workload = new Workload(
-    s.appName,
-    {
-      namespace: namespace.metadata.name,
-      // Direct mode: awaitRollout below waits instead of the provider, and fails at the progress deadline.
-      // Rendered manifests (gitops) never carry the provider's skipAwait annotation.
-      providerAwait: s.gitops !== undefined,
-      // Direct mode: one fixed owner of every field, so that Pulumi can take the workload back from Argo CD.
-      ...(s.gitops ? {} : { fieldManager: "tagship" }),
-      image: imageRef,
-      version: s.image.tag,
-      containerPort: s.workload.containerPort,
-      servicePort: s.workload.servicePort,
-      rollout: s.workload.rollout,
-      probes: s.workload.probes,
-      resources: s.workload.resources,
-      shutdown: s.workload.shutdown,
-      ...(secret && s.appSecrets ? { secretEnv: { secretName: secret.metadata.name, names: s.appSecrets.names } } : {}),
-    },
-    // Switching a direct stack to gitops replaces these objects with rendered files. Retained, the live ones
-    // are only dropped from the state, still serving, and Argo CD adopts them; without it Pulumi would delete
-    // them. Destroying the stack still removes them, with their namespace.
-    { providers: [render ?? cluster], retainOnDelete: !s.gitops },
-  );
-
-  // The release ends only when the rollout is complete: every pod new and available, no old one left.
-  const rollout = s.gitops
-    ? undefined
-    : awaitRollout({
-        deployment: workload.deployment,
-        kubeconfig: s.cluster.kubeconfig,
-        context: s.cluster.context,
-        timeoutSeconds: s.workload.rollout.progressDeadlineSeconds * (s.workload.rollout.replicas + 1),
-      });
+  const scope: StackScope = { cluster, ...(render ? { render } : {}), namespace };
+  const services = Object.fromEntries(s.services.map((svc) => [svc.name, releaseService(s, svc, scope)]));
 
   const application = s.gitops
     ? new ArgoApplication(
@@ -140,19 +98,18 @@ export function release(s: Settings): ReleaseOutputs {
           path: s.gitops.repoPath,
           targetRevision: s.gitops.repoRevision,
           destinationNamespace: namespace.metadata.name,
+          allowedKinds: allowedKinds(s),
         },
         { providers: [cluster] },
       )
     : undefined;
 
+  const only = s.services.length === 1 ? Object.values(services)[0] : undefined;
   return {
-    imageRef,
-    imageTag: s.image.tag,
+    ...(only ?? {}),
+    services,
     deliveryMode: s.deliveryMode,
-    namespace: workload.namespace,
-    deploymentName: workload.deploymentName,
-    serviceName: workload.serviceName,
-    ...(rollout ? { rollout } : {}),
+    namespace: namespace.metadata.name,
     ...(application ? { applicationName: application.applicationName } : {}),
     ...(s.gitops
       ? {
@@ -162,4 +119,106 @@ export function release(s: Settings): ReleaseOutputs {
       : {}),
     ...(s.gitops?.renderOnly ? {} : { cluster: { kubeconfig: s.cluster.kubeconfig ?? "", kubeContext: s.cluster.context ?? "" } }),
   };
+}
+
+/**
+ * One service: its image, its secret variables, its workload and, in direct mode, the wait for its rollout.
+ * Its resources are named after the service, so that the only service of a stack without `services` keeps the
+ * names it had before services existed.
+ */
+function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): Eventually<ServiceOutputs> {
+  const imageRef =
+    svc.image.kind === "build"
+      ? new Image(svc.name, {
+          context: svc.image.context,
+          dockerfile: svc.image.dockerfile,
+          ...(svc.image.target ? { target: svc.image.target } : {}),
+          registry: svc.image.registry,
+          repository: svc.image.repository,
+          tag: svc.image.tag,
+          builder: svc.image.builder || undefined,
+          buildArgs: svc.image.buildArgs,
+          ...(svc.image.cacheRef ? { cacheRef: svc.image.cacheRef } : {}),
+          credentials: svc.image.credentials,
+        }).ref
+      : pulumi.output(svc.image.reference);
+
+  // Applied to the cluster in both modes, never rendered: a Secret in deploy/ would put its values in git.
+  const secret = svc.appSecrets
+    ? appSecret(
+        `${svc.name}-secret-env`,
+        {
+          name: `${svc.name}-env`,
+          namespace: scope.namespace.metadata.name,
+          appName: svc.name,
+          instance: pulumi.getStack(),
+          data: svc.appSecrets.values,
+        },
+        { provider: scope.cluster },
+      )
+    : undefined;
+
+  const w = svc.workload;
+  const workload = new Workload(
+    svc.name,
+    {
+      namespace: scope.namespace.metadata.name,
+      // Direct mode: awaitRollout below waits instead of the provider, and fails at the progress deadline.
+      // Rendered manifests (gitops) never carry the provider's skipAwait annotation.
+      providerAwait: s.gitops !== undefined,
+      // Direct mode: one fixed owner of every field, so that Pulumi can take the workload back from Argo CD.
+      ...(s.gitops ? {} : { fieldManager: "tagship" }),
+      image: imageRef,
+      version: svc.image.tag,
+      containerPort: w.containerPort,
+      servicePort: w.servicePort,
+      rollout: w.rollout,
+      probes: w.probes,
+      resources: w.resources,
+      shutdown: w.shutdown,
+      env: w.env,
+      ...(w.command ? { command: w.command } : {}),
+      ...(w.args ? { args: w.args } : {}),
+      identity: w.identity,
+      writablePaths: w.writablePaths,
+      ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}),
+      ...(secret && svc.appSecrets ? { secretEnv: { secretName: secret.metadata.name, names: svc.appSecrets.names } } : {}),
+    },
+    // Switching a direct stack to gitops replaces these objects with rendered files. Retained, the live ones
+    // are only dropped from the state, still serving, and Argo CD adopts them; without it Pulumi would delete
+    // them. Destroying the stack still removes them, with their namespace.
+    { providers: [scope.render ?? scope.cluster], retainOnDelete: !s.gitops },
+  );
+
+  // The release ends only when the rollout is complete: every pod new and available, no old one left.
+  const rollout = s.gitops
+    ? undefined
+    : awaitRollout({
+        deployment: workload.deployment,
+        kubeconfig: s.cluster.kubeconfig,
+        context: s.cluster.context,
+        timeoutSeconds: w.rollout.progressDeadlineSeconds * (w.rollout.replicas + 1),
+      });
+
+  return {
+    imageRef,
+    imageTag: svc.image.tag,
+    deploymentName: workload.deploymentName,
+    serviceName: workload.serviceName,
+    ...(rollout ? { rollout } : {}),
+  };
+}
+
+/** Every kind the stack's workloads render, once each: all that the AppProject lets Argo CD apply. */
+function allowedKinds(s: Settings): GroupKind[] {
+  const kinds = new Map<string, GroupKind>();
+  for (const svc of s.services) {
+    for (const k of workloadKinds({
+      env: svc.workload.env,
+      ...(svc.workload.serviceAccount ? { serviceAccount: svc.workload.serviceAccount } : {}),
+    })) {
+      kinds.set(`${k.group}/${k.kind}`, k);
+    }
+  }
+  return [...kinds.values()];
 }

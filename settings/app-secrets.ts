@@ -1,7 +1,7 @@
 import { checkEncrypted } from "./encrypted";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
-import type { Settings } from "./settings";
+import type { ServiceSettings } from "./settings";
 import type { ConfigSource } from "./source";
 
 /**
@@ -9,7 +9,7 @@ import type { ConfigSource } from "./source";
  * encrypted. Only the names are checked (by the Workload's rules, later); the values stay an Output.
  * Undefined when none are set, and for a value that is no such object.
  */
-export function appSecretSettings(r: ConfigReader, src: ConfigSource): Settings["appSecrets"] {
+export function appSecretSettings(r: ConfigReader, src: ConfigSource): ServiceSettings["appSecrets"] {
   const set = src.secrets.get("appSecrets");
   if (!set) return undefined;
   const example = `pulumi config set --secret --path ${qualified("appSecrets")}.API_TOKEN`;

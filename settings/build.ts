@@ -4,7 +4,8 @@ import { setCommand } from "./config-naming";
 import { dockerfileFacts } from "./dockerfile";
 import type { ConfigReader } from "./reader";
 import type { BuildSource } from "./settings";
-import { jsonObjectEntries, type ConfigSource } from "./source";
+import type { ConfigSource } from "./source";
+import { readTextMap } from "./structured";
 
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -100,35 +101,12 @@ function projectPath(r: ConfigReader, key: "buildContext" | "dockerfile", value:
 
 /** buildArgs and baseImage (BASE_IMAGE) as one map of build arguments. */
 function buildArguments(r: ConfigReader): Record<string, string> {
-  const args: Record<string, string> = {};
-  const raw = r.text("buildArgs").trim();
-  const example = `pulumi config set --path '${qualified("buildArgs")}.NAME' value`;
-  if (raw !== "") {
-    const entries = jsonObjectEntries(raw);
-    if (entries === undefined) {
-      r.report(
-        "buildArgs",
-        raw,
-        "an object of build argument names to values",
-        `run \`pulumi config rm ${qualified("buildArgs")}\`, then \`${example}\``,
-      );
-    } else {
-      for (const [name, value] of entries) {
-        if (!ARG_NAME.test(name)) {
-          r.report(
-            `buildArgs.${name}`,
-            value,
-            "a build argument name: letters, digits and '_', not starting with a digit",
-            `run \`${example}\``,
-          );
-        } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-          args[name] = String(value);
-        } else {
-          r.report(`buildArgs.${name}`, value, "a text value", `run \`${example}\``);
-        }
-      }
-    }
-  }
+  const args = readTextMap(
+    r,
+    { key: "buildArgs", example: `pulumi config set --path '${qualified("buildArgs")}.NAME' value` },
+    "build argument names to values",
+    (name) => (ARG_NAME.test(name) ? undefined : "a build argument name: letters, digits and '_', not starting with a digit"),
+  );
   const baseImage = r.text("baseImage").trim();
   if (baseImage && /\s/.test(baseImage)) {
     r.report("baseImage", baseImage, "an image reference without spaces", `run \`${setCommand("baseImage")}\``);

@@ -10,7 +10,8 @@ function workloadFieldKeys(): Map<string, ConfigKeyName> {
   for (const [name, spec] of Object.entries(CONFIG_KEYS) as [ConfigKeyName, ConfigKey][]) {
     for (const arg of spec.feeds ?? []) {
       if (!arg.startsWith(WORKLOAD_ARGS)) continue;
-      const field = arg.slice(WORKLOAD_ARGS.length);
+      // A key that feeds every entry of a map ("env.*") answers for problems with the map as a whole ("env").
+      const field = arg.slice(WORKLOAD_ARGS.length).replace(/\.\*$/, "");
       // A problem with a field fed by two keys could not say which one to fix: the table is wrong, not the stack.
       const other = keyOf.get(field);
       if (other !== undefined) throw new Error(`settings/keys.ts: ${other} and ${name} both feed ${arg}; give each field one key`);

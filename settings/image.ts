@@ -3,7 +3,7 @@ import { buildSource } from "./build";
 import { registryCredentials } from "./credentials";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
-import type { BuildImageSettings, Settings } from "./settings";
+import type { BuildImageSettings, ServiceSettings } from "./settings";
 import type { ConfigSource } from "./source";
 
 /** What the image settings depend on besides their own keys. */
@@ -12,6 +12,11 @@ export interface ImageSettingsArgs {
   readonly tag: string;
   /** The default repository is tagship/<appName>. */
   readonly appName: string;
+  /**
+   * The registry the stack's credentials (registryUsername, registryPassword) are for: the stack-wide registry.
+   * A service that pushes elsewhere gets none, so they never reach another host.
+   */
+  readonly credentialsRegistry: string;
 }
 
 /** Reads imageTag, which every release names, whether it builds its image or deploys a given one. */
@@ -29,7 +34,7 @@ export function imageTag(r: ConfigReader, production: boolean): string {
 }
 
 /** The image to deploy: imageRef when it is set, else the one built from buildContext and pushed to the registry. */
-export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsArgs): Settings["image"] {
+export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsArgs): ServiceSettings["image"] {
   const reference = r.text("imageRef").trim();
   if (!reference) return buildSettings(r, src, args);
   r.check("imageRef", reference, rules.digestReference);
@@ -53,7 +58,8 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
       `run \`pulumi config set ${qualified("imageTag")} <version>\``,
     );
   }
-  const credentials = registryCredentials(r, src);
+  const stackCredentials = registryCredentials(r, src);
+  const credentials = registry === args.credentialsRegistry ? stackCredentials : undefined;
   return {
     kind: "build",
     tag: args.tag,

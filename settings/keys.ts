@@ -7,7 +7,7 @@ import type { ComponentArg } from "./component-args";
  * keeps the two and the reference table in docs/configuration.md in step), config.ts reads exactly these keys,
  * and settings/config-naming.ts derives from `feeds` which key a problem the Workload's rules find is about.
  */
-export type ConfigType = "string" | "integer" | "boolean" | "object";
+export type ConfigType = "string" | "integer" | "boolean" | "object" | "list";
 
 export interface ConfigKey {
   readonly type: ConfigType;
@@ -23,6 +23,11 @@ export interface ConfigKey {
    * renderOnly).
    */
   readonly feeds?: readonly ComponentArg[];
+  /**
+   * The key's field in a service of `services` (services.<name>.<field>), where each service may set its own
+   * value; the key itself is then the default of every service. Absent for keys of the whole stack.
+   */
+  readonly service?: string;
 }
 
 export const PROJECT = "tagship";
@@ -32,7 +37,8 @@ export const CONFIG_KEYS = {
   appName: {
     type: "string",
     default: "hello",
-    description: "Name of the service: Deployment, Service and label app.kubernetes.io/name.",
+    description:
+      "Name of the application: the namespace's default name and its labels, and the name of its only service (Deployment, Service) when services is not set.",
     feeds: ["RestrictedNamespaceArgs.appName", "AppSecretArgs.appName"],
   },
   namespace: {
@@ -46,6 +52,12 @@ export const CONFIG_KEYS = {
     default: false,
     description: "Marks a production stack: stricter rules (no `latest` tag, maxUnavailable 0, at least 2 replicas).",
   },
+  services: {
+    type: "object",
+    default: "",
+    description:
+      "The services the stack ships, an object of name: fields; each field defaults to the stack-wide key of the same purpose (see docs/configuration.md). Empty: one service, named appName, from the stack-wide keys.",
+  },
   deliveryMode: {
     type: "string",
     default: "direct",
@@ -55,23 +67,27 @@ export const CONFIG_KEYS = {
 
   // The image.
   imageTag: {
+    service: "imageTag",
     type: "string",
     description: "The release: tag of the image built from buildContext and the version the service reports. Required.",
     feeds: ["ImageArgs.tag", "WorkloadArgs.version"],
   },
   imageRef: {
+    service: "imageRef",
     type: "string",
     default: "",
     description: "Deploy this existing image (registry/repo@sha256:...) instead of building buildContext. Empty: build.",
     feeds: ["WorkloadArgs.image"],
   },
   registry: {
+    service: "registry",
     type: "string",
     default: "",
     description: "Registry host the built image is pushed to, e.g. 127.0.0.1:5000 or docker.io. Required when building.",
     feeds: ["ImageArgs.registry"],
   },
   imageName: {
+    service: "imageName",
     type: "string",
     default: "",
     description: "Repository path inside the registry. Empty: tagship/<appName>.",
@@ -84,18 +100,21 @@ export const CONFIG_KEYS = {
     feeds: ["ImageArgs.builder"],
   },
   buildContext: {
+    service: "context",
     type: "string",
     default: "app",
     description: "Directory of the service's sources, relative to the project: the build context.",
     feeds: ["ImageArgs.context"],
   },
   dockerfile: {
+    service: "dockerfile",
     type: "string",
     default: "",
     description: "Path of the Dockerfile, relative to the project. Empty: <buildContext>/Dockerfile.",
     feeds: ["ImageArgs.dockerfile"],
   },
   buildCache: {
+    service: "buildCache",
     type: "boolean",
     default: false,
     description:
@@ -103,12 +122,14 @@ export const CONFIG_KEYS = {
     feeds: ["ImageArgs.cacheRef"],
   },
   buildTarget: {
+    service: "target",
     type: "string",
     default: "",
     description: "Stage of the Dockerfile to build (FROM ... AS <stage>). Empty: its last stage.",
     feeds: ["ImageArgs.target"],
   },
   buildArgs: {
+    service: "buildArgs",
     type: "object",
     default: "",
     description:
@@ -116,6 +137,7 @@ export const CONFIG_KEYS = {
     feeds: ["ImageArgs.buildArgs.*"],
   },
   baseImage: {
+    service: "baseImage",
     type: "string",
     default: "",
     description: "Build argument BASE_IMAGE, the base image of app/Dockerfile. Required when the Dockerfile declares it with no default.",
@@ -144,32 +166,43 @@ export const CONFIG_KEYS = {
   },
 
   // The rollout.
-  replicas: { type: "integer", default: D.replicas, description: "Number of pods.", feeds: ["WorkloadArgs.rollout.replicas"] },
+  replicas: {
+    service: "replicas",
+    type: "integer",
+    default: D.replicas,
+    description: "Number of pods.",
+    feeds: ["WorkloadArgs.rollout.replicas"],
+  },
   maxSurge: {
+    service: "maxSurge",
     type: "string",
     default: String(D.maxSurge),
     description: "Pods above replicas during a rollout: an integer or a percentage.",
     feeds: ["WorkloadArgs.rollout.maxSurge"],
   },
   maxUnavailable: {
+    service: "maxUnavailable",
     type: "string",
     default: String(D.maxUnavailable),
     description: "Pods below replicas during a rollout: an integer or a percentage. 0 keeps full capacity.",
     feeds: ["WorkloadArgs.rollout.maxUnavailable"],
   },
   minReadySeconds: {
+    service: "minReadySeconds",
     type: "integer",
     default: D.minReadySeconds,
     description: "Seconds a new pod must be ready before it counts as available.",
     feeds: ["WorkloadArgs.rollout.minReadySeconds"],
   },
   progressDeadlineSeconds: {
+    service: "progressDeadlineSeconds",
     type: "integer",
     default: D.progressDeadlineSeconds,
     description: "Seconds without progress before the rollout is reported failed.",
     feeds: ["WorkloadArgs.rollout.progressDeadlineSeconds"],
   },
   revisionHistoryLimit: {
+    service: "revisionHistoryLimit",
     type: "integer",
     default: D.revisionHistoryLimit,
     description: "Old ReplicaSets kept for rollback.",
@@ -178,67 +211,84 @@ export const CONFIG_KEYS = {
 
   // The pods.
   containerPort: {
+    service: "containerPort",
     type: "integer",
     default: D.containerPort,
     description: "Port the container listens on.",
     feeds: ["WorkloadArgs.containerPort"],
   },
-  servicePort: { type: "integer", default: D.servicePort, description: "Port of the Service.", feeds: ["WorkloadArgs.servicePort"] },
+  servicePort: {
+    service: "servicePort",
+    type: "integer",
+    default: D.servicePort,
+    description: "Port of the Service.",
+    feeds: ["WorkloadArgs.servicePort"],
+  },
   readinessPath: {
+    service: "readinessPath",
     type: "string",
     default: "/readyz",
     description: "HTTP path of the readiness probe.",
     feeds: ["WorkloadArgs.probes.readiness.path"],
   },
   readinessPeriodSeconds: {
+    service: "readinessPeriodSeconds",
     type: "integer",
     default: 2,
     description: "Seconds between readiness probes.",
     feeds: ["WorkloadArgs.probes.readiness.periodSeconds"],
   },
   readinessFailureThreshold: {
+    service: "readinessFailureThreshold",
     type: "integer",
     default: 2,
     description: "Failed readiness probes before a pod leaves the Service.",
     feeds: ["WorkloadArgs.probes.readiness.failureThreshold"],
   },
   livenessPath: {
+    service: "livenessPath",
     type: "string",
     default: "/healthz",
     description: "HTTP path of the liveness probe.",
     feeds: ["WorkloadArgs.probes.liveness.path"],
   },
   livenessPeriodSeconds: {
+    service: "livenessPeriodSeconds",
     type: "integer",
     default: 10,
     description: "Seconds between liveness probes.",
     feeds: ["WorkloadArgs.probes.liveness.periodSeconds"],
   },
   livenessFailureThreshold: {
+    service: "livenessFailureThreshold",
     type: "integer",
     default: 3,
     description: "Failed liveness probes before the container is restarted.",
     feeds: ["WorkloadArgs.probes.liveness.failureThreshold"],
   },
   startupPath: {
+    service: "startupPath",
     type: "string",
     default: "/healthz",
     description: "HTTP path of the startup probe.",
     feeds: ["WorkloadArgs.probes.startup.path"],
   },
   startupPeriodSeconds: {
+    service: "startupPeriodSeconds",
     type: "integer",
     default: 1,
     description: "Seconds between startup probes.",
     feeds: ["WorkloadArgs.probes.startup.periodSeconds"],
   },
   startupFailureThreshold: {
+    service: "startupFailureThreshold",
     type: "integer",
     default: 30,
     description: "Failed startup probes before the container is restarted.",
     feeds: ["WorkloadArgs.probes.startup.failureThreshold"],
   },
   probeTimeoutSeconds: {
+    service: "probeTimeoutSeconds",
     type: "integer",
     default: D.probeTimeoutSeconds,
     description: "Timeout of every probe, in seconds.",
@@ -249,35 +299,113 @@ export const CONFIG_KEYS = {
     ],
   },
   preStopSeconds: {
+    service: "preStopSeconds",
     type: "integer",
     default: D.preStopSeconds,
     description: "Pause before SIGTERM so that endpoints stop routing to the pod first.",
     feeds: ["WorkloadArgs.shutdown.preStopSeconds"],
   },
   terminationGracePeriodSeconds: {
+    service: "terminationGracePeriodSeconds",
     type: "integer",
     default: D.terminationGracePeriodSeconds,
     description: "Seconds from the start of termination to SIGKILL; must exceed preStopSeconds.",
     feeds: ["WorkloadArgs.shutdown.terminationGracePeriodSeconds"],
   },
   cpuRequest: {
+    service: "cpuRequest",
     type: "string",
     default: D.cpuRequest,
     description: "CPU request of the container.",
     feeds: ["WorkloadArgs.resources.cpuRequest"],
   },
-  cpuLimit: { type: "string", default: D.cpuLimit, description: "CPU limit of the container.", feeds: ["WorkloadArgs.resources.cpuLimit"] },
+  cpuLimit: {
+    service: "cpuLimit",
+    type: "string",
+    default: D.cpuLimit,
+    description: "CPU limit of the container.",
+    feeds: ["WorkloadArgs.resources.cpuLimit"],
+  },
   memoryRequest: {
+    service: "memoryRequest",
     type: "string",
     default: D.memoryRequest,
     description: "Memory request of the container.",
     feeds: ["WorkloadArgs.resources.memoryRequest"],
   },
   memoryLimit: {
+    service: "memoryLimit",
     type: "string",
     default: D.memoryLimit,
     description: "Memory limit of the container.",
     feeds: ["WorkloadArgs.resources.memoryLimit"],
+  },
+
+  env: {
+    service: "env",
+    type: "object",
+    default: "",
+    description:
+      "Plain environment variables, an object of NAME: value, from a ConfigMap; a change rolls the pods. Set each with `pulumi config set --path 'tagship:env.NAME' value`. Never a secret: use appSecrets.",
+    feeds: ["WorkloadArgs.env.*"],
+  },
+  command: {
+    service: "command",
+    type: "list",
+    default: "",
+    description:
+      "The container's command, a list replacing the image's ENTRYPOINT: `pulumi config set --path 'tagship:command[0]' /server`. Empty: the image's.",
+    feeds: ["WorkloadArgs.command"],
+  },
+  args: {
+    service: "args",
+    type: "list",
+    default: "",
+    description:
+      "Arguments of the command, a list replacing the image's CMD: `pulumi config set --path 'tagship:args[0]' --verbose`. Empty: the image's.",
+    feeds: ["WorkloadArgs.args"],
+  },
+  runAsUser: {
+    service: "runAsUser",
+    type: "integer",
+    default: D.runAsUser,
+    description: "UID the container runs as; never 0 (the namespace enforces Pod Security restricted).",
+    feeds: ["WorkloadArgs.identity.runAsUser"],
+  },
+  runAsGroup: {
+    service: "runAsGroup",
+    type: "integer",
+    default: D.runAsGroup,
+    description: "Primary GID the container runs as.",
+    feeds: ["WorkloadArgs.identity.runAsGroup"],
+  },
+  fsGroup: {
+    service: "fsGroup",
+    type: "string",
+    default: "",
+    description: "GID that owns the pod's volumes (writablePaths). Empty: none.",
+    feeds: ["WorkloadArgs.identity.fsGroup"],
+  },
+  writablePaths: {
+    service: "writablePaths",
+    type: "object",
+    default: "",
+    description:
+      "Writable directories on the read-only root filesystem, an object of absolute path: size limit, each an emptyDir: `pulumi config set --path 'tagship:writablePaths[\"/tmp\"]' 64Mi`.",
+    feeds: ["WorkloadArgs.writablePaths.*"],
+  },
+  serviceAccount: {
+    service: "serviceAccount",
+    type: "boolean",
+    default: false,
+    description: "Give the pods their own ServiceAccount, named after the service. false: the namespace's default account.",
+  },
+  automountServiceAccountToken: {
+    service: "automountServiceAccountToken",
+    type: "boolean",
+    default: false,
+    description: "Mount the ServiceAccount's API token into the pods: only for a service that calls the Kubernetes API.",
+    feeds: ["WorkloadArgs.serviceAccount.automountToken"],
   },
 
   // GitOps.

@@ -1,14 +1,12 @@
 import { throwIfAny } from "../components/validation";
-import { appSecretSettings } from "./app-secrets";
 import { clusterSettings } from "./cluster";
 import { checkDeclaredKeys } from "./declared-keys";
 import { gitopsSettings } from "./gitops";
-import { imageSettings, imageTag } from "./image";
 import { configReader } from "./reader";
 import type { Settings } from "./settings";
 import type { ConfigSource } from "./source";
+import { serviceSettings } from "./services";
 import { stackLabel, stackSettings } from "./stack";
-import { workloadSettings } from "./workload";
 
 // The parser's input, importable from here with the parser.
 export { stringObjectFields, type ConfigSource } from "./source";
@@ -22,25 +20,19 @@ export function parseSettings(src: ConfigSource): Settings {
   checkDeclaredKeys(r, src);
   const label = stackLabel(src.stack);
   const stack = stackSettings(r, label);
-  const tag = imageTag(r, stack.production);
-  const image = imageSettings(r, src, { tag, appName: stack.appName });
-  const appSecrets = appSecretSettings(r, src);
-  const workload = workloadSettings(r, {
-    namespace: stack.namespace,
-    version: tag,
-    production: stack.production,
-    ...(appSecrets ? { secretNames: appSecrets.names } : {}),
+  const services = serviceSettings(r, src, stack);
+  const gitops = gitopsSettings(r, {
+    deliveryMode: stack.deliveryMode,
+    stackLabel: label,
+    hasAppSecrets: services.some((s) => s.appSecrets !== undefined),
   });
-  const gitops = gitopsSettings(r, { deliveryMode: stack.deliveryMode, stackLabel: label, hasAppSecrets: appSecrets !== undefined });
   const cluster = clusterSettings(r, src.fileExists);
   throwIfAny(`Stack "${src.stack}" config`, r.problems);
   return {
     stack: src.stack,
     ...stack,
-    image,
-    workload,
+    services,
     ...(gitops ? { gitops } : {}),
     cluster,
-    ...(appSecrets ? { appSecrets } : {}),
   };
 }

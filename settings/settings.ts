@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { RuntimeSettings } from "./runtime";
 import type { ProbesArgs, ResourcesArgs, RolloutArgs, ShutdownArgs } from "../components/workload";
 
 export const DELIVERY_MODES = ["direct", "gitops"] as const;
@@ -43,13 +44,10 @@ export interface GitopsSettings {
   readonly renderOnly: boolean;
 }
 
-/** Everything a stack's config says, validated and typed. Built only by config.ts. */
-export interface Settings {
-  readonly stack: string;
-  readonly appName: string;
-  readonly namespace: string;
-  readonly production: boolean;
-  readonly deliveryMode: DeliveryMode;
+/** One service the stack ships: its image, its workload and its secret variables. */
+export interface ServiceSettings {
+  /** The Kubernetes name of its Deployment and Service. */
+  readonly name: string;
   readonly image: BuildImageSettings | PrebuiltImageSettings;
   readonly workload: {
     readonly containerPort: number;
@@ -58,10 +56,22 @@ export interface Settings {
     readonly probes: Required<ProbesArgs>;
     readonly resources: Required<ResourcesArgs>;
     readonly shutdown: Required<ShutdownArgs>;
-  };
+  } & RuntimeSettings;
+  /** The service's secret environment variables: their names, and the values as a Pulumi secret. Absent when none are set. */
+  readonly appSecrets?: { readonly names: readonly string[]; readonly values: pulumi.Output<Record<string, string>> };
+}
+
+/** Everything a stack's config says, validated and typed. Built only by config.ts. */
+export interface Settings {
+  readonly stack: string;
+  /** The stack's application: the namespace's default name and labels, and the name of its only service when `services` is not set. */
+  readonly appName: string;
+  readonly namespace: string;
+  readonly production: boolean;
+  readonly deliveryMode: DeliveryMode;
+  /** At least one, in the order of the config. */
+  readonly services: readonly ServiceSettings[];
   /** Present in gitops mode. */
   readonly gitops?: GitopsSettings;
   readonly cluster: { readonly kubeconfig?: string; readonly context?: string };
-  /** The app's secret environment variables: their names, and the values as a Pulumi secret. Absent when none are set. */
-  readonly appSecrets?: { readonly names: readonly string[]; readonly values: pulumi.Output<Record<string, string>> };
 }

@@ -3,9 +3,10 @@ import type { Problem } from "../components/validation";
 import { resourceSettings, shutdownSettings } from "./container";
 import { configNaming } from "./config-naming";
 import { probeSettings } from "./probes";
+import { runtimeSettings } from "./runtime";
 import { isParsed, type ConfigReader } from "./reader";
 import { checkProductionRollout, rolloutSettings, surgeArgs } from "./rollout";
-import type { Settings } from "./settings";
+import type { ServiceSettings } from "./settings";
 
 /** What the workload's checks need besides its own keys. */
 export interface WorkloadSettingsArgs {
@@ -23,16 +24,17 @@ export interface WorkloadSettingsArgs {
  * with the Workload's own rules, so that a stack is refused for what the component would refuse, named by
  * config key.
  */
-export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): Settings["workload"] {
+export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): ServiceSettings["workload"] {
   // Problems are listed in the order keys are read; maxSurge and maxUnavailable have always come first.
   const surge = surgeArgs(r);
-  const workload: Settings["workload"] = {
+  const workload: ServiceSettings["workload"] = {
     containerPort: r.integer("containerPort"),
     servicePort: r.integer("servicePort"),
     rollout: rolloutSettings(r, surge),
     probes: probeSettings(r),
     resources: resourceSettings(r),
     shutdown: shutdownSettings(r),
+    ...runtimeSettings(r),
   };
   r.reportAll(workloadRuleProblems(workload, args));
   if (args.production) checkProductionRollout(r, workload.rollout.replicas, surge.maxUnavailable);
@@ -40,7 +42,7 @@ export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): S
 }
 
 /** The Workload's rules on the settings, named by config key, leaving out what only repeats a parse error. */
-function workloadRuleProblems(workload: Settings["workload"], args: WorkloadSettingsArgs): Problem[] {
+function workloadRuleProblems(workload: ServiceSettings["workload"], args: WorkloadSettingsArgs): Problem[] {
   const workloadArgs: WorkloadArgs = {
     namespace: args.namespace,
     // The image and the Secret's name come from resources, and are checked when those resolve.

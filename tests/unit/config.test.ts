@@ -1,27 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../../components/validation";
-import { parseSettings, stringObjectFields, type ConfigSource } from "../../settings/parse";
-import { projectFiles, stackConfig } from "./stack-config";
+import { parseSettings, type ConfigSource } from "../../settings/parse";
+import type { BuildImageSettings, ServiceSettings, Settings } from "../../settings/settings";
+import { configSource as source, stackConfig } from "./stack-config";
 
-/** A ConfigSource from `tagship:`-qualified values, as config.ts builds it from the engine's config. */
-function source(
-  stack: string,
-  values: Record<string, string>,
-  secrets: Record<string, { value: string; encrypted: boolean }> = {},
-): ConfigSource {
-  const plain = new Map<string, string>();
-  for (const [k, v] of Object.entries(values)) if (k.startsWith("tagship:")) plain.set(k.slice("tagship:".length), v);
-  return {
-    stack,
-    values: plain,
-    secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
-    secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
-    secretFields: (key) => stringObjectFields(secrets[key]?.value ?? ""),
-    fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
-    ...projectFiles,
-  };
+/** The stack's only service, as a stack without `services` has. */
+function only(s: Settings): ServiceSettings {
+  assert.equal(s.services.length, 1);
+  const [first] = s.services;
+  assert.ok(first);
+  return first;
+}
+
+/** The only service's build, which it must have. */
+function built(s: Settings): BuildImageSettings {
+  const { image } = only(s);
+  assert.equal(image.kind, "build");
+  return image;
 }
 
 const dev = (over: Record<string, string> = {}) => ({ ...stackConfig("dev"), ...over });
@@ -42,7 +38,7 @@ describe("stack config", () => {
     const s = parseSettings(source("dev", dev()));
     assert.equal(s.deliveryMode, "direct");
     assert.equal(s.namespace, "hello-dev");
-    assert.deepEqual(s.image, {
+    assert.deepEqual(only(s).image, {
       kind: "build",
       tag: "0.1.0",
       registry: "127.0.0.1:5000",
@@ -52,7 +48,7 @@ describe("stack config", () => {
       dockerfile: "app/Dockerfile",
       buildArgs: { BASE_IMAGE: "127.0.0.1:5000/tagship/node-base:22" },
     });
-    assert.deepEqual(s.workload.rollout, {
+    assert.deepEqual(only(s).workload.rollout, {
       replicas: 3,
       maxSurge: 1,
       maxUnavailable: 0,
@@ -60,7 +56,7 @@ describe("stack config", () => {
       progressDeadlineSeconds: 120,
       revisionHistoryLimit: 5,
     });
-    assert.deepEqual(s.workload.probes.readiness, { path: "/readyz", periodSeconds: 2, failureThreshold: 2, timeoutSeconds: 1 });
+    assert.deepEqual(only(s).workload.probes.readiness, { path: "/readyz", periodSeconds: 2, failureThreshold: 2, timeoutSeconds: 1 });
     assert.equal(s.gitops, undefined);
   });
 
@@ -75,15 +71,15 @@ describe("stack config", () => {
       argocdNamespace: "argocd",
       renderOnly: false,
     });
-    assert.equal(s.workload.rollout.replicas, 6);
-    assert.equal(s.workload.rollout.maxSurge, "25%");
-    assert.equal(s.image.kind === "build" && `${s.image.registry}/${s.image.repository}`, "docker.io/acme/hello");
+    assert.equal(only(s).workload.rollout.replicas, 6);
+    assert.equal(only(s).workload.rollout.maxSurge, "25%");
+    assert.equal(`${built(s).registry}/${built(s).repository}`, "docker.io/acme/hello");
   });
 
   it("deploys a given digest reference instead of building when imageRef is set", () => {
     const ref = `127.0.0.1:5000/tagship/hello@sha256:${"a".repeat(64)}`;
     const s = parseSettings(source("dev", dev({ "tagship:imageRef": ref, "tagship:registry": "", "tagship:baseImage": "" })));
-    assert.deepEqual(s.image, { kind: "prebuilt", tag: "0.1.0", reference: ref });
+    assert.deepEqual(only(s).image, { kind: "prebuilt", tag: "0.1.0", reference: ref });
   });
 
   it("derives names from a stack name that is not a DNS label", () => {
@@ -501,10 +497,11 @@ describe("stack config", () => {
     const s = parseSettings(
       source("dev", dev(), { appSecrets: { value: '{"API_TOKEN":"t0k","DB_URL":"postgres://x"}', encrypted: true } }),
     );
-    assert.deepEqual(s.appSecrets?.names, ["API_TOKEN", "DB_URL"]);
-    assert.ok(s.appSecrets);
-    assert.equal(await (s.appSecrets.values as unknown as { isSecret: Promise<boolean> }).isSecret, true);
-    assert.equal(parseSettings(source("dev", dev(), { appSecrets: { value: "{}", encrypted: true } })).appSecrets, undefined);
+    assert.deepEqual(only(s).appSecrets?.names, ["API_TOKEN", "DB_URL"]);
+    const secrets = only(s).appSecrets;
+    assert.ok(secrets);
+    assert.equal(await (secrets.values as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    assert.equal(only(parseSettings(source("dev", dev(), { appSecrets: { value: "{}", encrypted: true } }))).appSecrets, undefined);
   });
 
   for (const [what, value, encrypted, expected] of [
@@ -546,8 +543,9 @@ describe("stack config", () => {
     const s = parseSettings(
       source("dev", dev({ "tagship:registryUsername": "ci" }), { registryPassword: { value: "tok", encrypted: true } }),
     );
-    assert.ok(s.image.kind === "build" && s.image.credentials);
-    const secret = await (s.image.credentials.password as unknown as { isSecret: Promise<boolean> }).isSecret;
+    const credentials = built(s).credentials;
+    assert.ok(credentials);
+    const secret = await (credentials.password as unknown as { isSecret: Promise<boolean> }).isSecret;
     assert.equal(secret, true);
   });
 });
@@ -582,10 +580,8 @@ describe("the image's build source", () => {
         baseImage: "",
       }),
     );
-    assert.equal(s.image.kind, "build");
-    if (s.image.kind !== "build") return;
     assert.deepEqual(
-      { context: s.image.context, dockerfile: s.image.dockerfile, target: s.image.target, buildArgs: s.image.buildArgs },
+      { context: built(s).context, dockerfile: built(s).dockerfile, target: built(s).target, buildArgs: built(s).buildArgs },
       {
         context: "services/api",
         dockerfile: "services/api/Dockerfile.prod",
@@ -597,15 +593,15 @@ describe("the image's build source", () => {
 
   it("with buildCache, caches beside the image in the same registry; without it, no cache reference", () => {
     const cached = parseSettings(source("dev", dev({ "tagship:buildCache": "true" })));
-    assert.equal(cached.image.kind === "build" && cached.image.cacheRef, "127.0.0.1:5000/tagship/hello:buildcache");
+    assert.equal(built(cached).cacheRef, "127.0.0.1:5000/tagship/hello:buildcache");
     const plain = parseSettings(source("dev", dev()));
-    assert.equal(plain.image.kind === "build" && plain.image.cacheRef, undefined);
+    assert.equal(built(plain).cacheRef, undefined);
     // The release's own tag must not be the cache's, or one would overwrite the other in the registry.
     assert.match(
       problemsOf(source("dev", dev({ "tagship:buildCache": "true", "tagship:imageTag": "buildcache" }))),
       /tagship:imageTag = "buildcache": allowed a release version other than 'buildcache'/,
     );
-    assert.equal(parseSettings(source("dev", dev({ "tagship:imageTag": "buildcache" }))).image.tag, "buildcache");
+    assert.equal(only(parseSettings(source("dev", dev({ "tagship:imageTag": "buildcache" })))).image.tag, "buildcache");
   });
 
   it("names a stage as the Dockerfile spells it, whatever the case, and lists the stages when it is not one", () => {
@@ -617,7 +613,7 @@ describe("the image's build source", () => {
         buildArgs: '{"GO_VERSION":"1.26"}',
       }),
     );
-    assert.equal(ok.image.kind === "build" && ok.image.target, "BUILD");
+    assert.equal(built(ok).target, "BUILD");
     const message = problemsOf(
       teamSource({
         buildContext: "services/api",

@@ -20,12 +20,16 @@ describe("index.ts", () => {
       imageRef: pulumi.Output<string>;
       namespace: pulumi.Output<string>;
       deliveryMode: string;
+      services: Record<string, { imageRef: pulumi.Output<string> }>;
     };
     const ref = await valueOf(program.imageRef);
     await settle();
     assert.match(ref, /^127\.0\.0\.1:5000\/tagship\/hello@sha256:[a-f0-9]{64}$/);
     assert.equal(await valueOf(program.namespace), "hello-dev");
     assert.equal(program.deliveryMode, "direct");
+    // The stack's only service, hello, is also under services, as every service of a stack with several is.
+    assert.deepEqual(Object.keys(program.services), ["hello"]);
+    assert.equal(await valueOf(program.services.hello?.imageRef ?? ""), ref);
     assert.equal(find("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0].image, ref);
     // Direct mode waits for the rollout and has no Application and renders nothing: those outputs are
     // absent, not undefined.
@@ -38,6 +42,7 @@ describe("index.ts", () => {
       "namespace",
       "rollout",
       "serviceName",
+      "services",
     ]);
   });
 });

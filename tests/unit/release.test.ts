@@ -163,4 +163,49 @@ describe("release", () => {
       JSON.stringify(d, (k, v: unknown) => (["replicas", "image", "app.kubernetes.io/version", "value"].includes(k) ? undefined : v));
     assert.equal(strip(da), strip(db));
   });
+
+  it("several services: each its own image, workload and rollout; a release of one changes only its resources", async () => {
+    const services = (apiTag: string) =>
+      JSON.stringify({
+        api: { context: "app", imageTag: apiTag, replicas: 2 },
+        web: { context: "app", env: { MODE: "web" }, serviceAccount: true },
+      });
+    const base = stackConfig("dev");
+    const a = await run("dev", { ...base, "tagship:services": services("1.0.0") });
+    const names = (type: string, rs: Recorded[]) =>
+      rs
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .sort();
+    assert.deepEqual(names("docker-build:index:Image", a), ["api-build", "web-build"]);
+    assert.deepEqual(names("kubernetes:apps/v1:Deployment", a), ["api-deployment", "web-deployment"]);
+    // The namespace is the stack's, named after appName as before services existed.
+    assert.deepEqual(names("kubernetes:core/v1:Namespace", a), ["hello-namespace"]);
+    assert.deepEqual(names("kubernetes:core/v1:ConfigMap", a), ["web-env"]);
+    assert.deepEqual(names("kubernetes:core/v1:ServiceAccount", a), ["web-account"]);
+
+    const b = await run("dev", { ...base, "tagship:services": services("1.1.0") });
+    const byKey = (rs: Recorded[]) => new Map(rs.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+    const [ma, mb] = [byKey(a), byKey(b)];
+    const changed = [...ma.keys()].filter((k) => ma.get(k) !== mb.get(k));
+    assert.deepEqual(changed.sort(), ["docker-build:index:Image::api-build", "kubernetes:apps/v1:Deployment::api-deployment"]);
+  });
+
+  it("several services in gitops mode: one Application, and an AppProject allowing exactly the kinds they render", async () => {
+    const gitops = { ...stackConfig("dev"), "tagship:deliveryMode": "gitops", "tagship:repoUrl": "file:///srv/git/tagship.git" };
+    const kinds = async (services: object) => {
+      const rs = await run("staging", { ...gitops, "tagship:services": JSON.stringify(services) });
+      assert.equal(rs.filter((r) => r.type === ARGO_TYPES[0]).length, 1);
+      const project = rs.find((r) => r.type === ARGO_TYPES[1]);
+      return (project?.inputs.spec.namespaceResourceWhitelist as { group: string; kind: string }[]).map((k) => k.kind).sort();
+    };
+    assert.deepEqual(await kinds({ api: { context: "app" }, web: { context: "app" } }), ["Deployment", "PodDisruptionBudget", "Service"]);
+    assert.deepEqual(await kinds({ api: { context: "app", env: { A: "1" } }, web: { context: "app", serviceAccount: true } }), [
+      "ConfigMap",
+      "Deployment",
+      "PodDisruptionBudget",
+      "Service",
+      "ServiceAccount",
+    ]);
+  });
 });

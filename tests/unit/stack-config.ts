@@ -2,7 +2,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
 import { projectFiles as projectFilesAt } from "../../config";
+import { stringObjectFields, type ConfigSource } from "../../settings/parse";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -29,3 +31,31 @@ export function stackConfig(stack: string): Record<string, string> {
 
 /** The project's own files, as config.ts reads them, for a ConfigSource in tests. */
 export const projectFiles = projectFilesAt(ROOT);
+
+/**
+ * A ConfigSource from `tagship:`-qualified values, as config.ts builds it from the engine's config. `files`
+ * stands in for the project's files (path relative to the project: content; a path ending in '/' a directory).
+ */
+export function configSource(
+  stack: string,
+  values: Record<string, string>,
+  secrets: Record<string, { value: string; encrypted: boolean }> = {},
+  files?: Readonly<Record<string, string>>,
+): ConfigSource {
+  const plain = new Map<string, string>();
+  for (const [k, v] of Object.entries(values)) if (k.startsWith("tagship:")) plain.set(k.slice("tagship:".length), v);
+  return {
+    stack,
+    values: plain,
+    secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
+    secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
+    secretFields: (key) => stringObjectFields(secrets[key]?.value ?? ""),
+    fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
+    ...(files
+      ? {
+          isDirectory: (p: string) => Object.keys(files).some((f) => f.startsWith(`${p}/`)),
+          readFile: (p: string) => files[p],
+        }
+      : projectFiles),
+  };
+}
