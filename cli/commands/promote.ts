@@ -6,17 +6,20 @@
  */
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
-import { releaseDigest } from "../release/deliver";
+import { releaseDigests } from "../release/deliver";
 import { liveDeployment, unhealthyAt } from "../release/live";
+import { pickService, servicesOf } from "../release/services";
 
 export default command({
   name: "promote",
   summary: "release on <to> the image <from> runs, by digest, once <from> runs it healthy; no rebuild",
-  usage: "<from> <to>",
-  options: {},
+  usage: "<from> <to> [--service <name>]",
+  options: {
+    service: { type: "string", value: "<name>", description: "the service to promote (default: the stacks' only one)" },
+  },
   common: ["timeout"],
   positionals: true,
-  async run({ cwd, timeoutSeconds, positionals }) {
+  async run({ cwd, timeoutSeconds, options, positionals }) {
     const [from, to] = positionals;
     if (positionals.length !== 2 || !from || !to)
       throw new UsageError(`expected <from> <to>, got ${positionals.length} arguments: run \`tagship promote dev staging\``);
@@ -26,12 +29,24 @@ export default command({
       ["<to>", to],
     ]);
     const source = await stackOutputs(await openStack(cwd, from));
-    if (!source.imageRef || !source.imageTag)
-      throw new Error(`stack ${from} has no output imageRef: it has never been released; release it first`);
-    const why = unhealthyAt(await liveDeployment(cwd, from, source), source.imageRef);
+    const service = pickService(source, from, options.service);
+    if (!service.imageRef || !service.imageTag)
+      throw new Error(`stack ${from} has no output imageRef for ${service.name}: it has never been released; release it first`);
+    const why = unhealthyAt(await liveDeployment(cwd, from, source, service), service.imageRef);
     if (why) throw new Error(`not promoting ${from} to ${to}: ${why}; promote only what runs healthy`);
-    console.log(`${from} runs ${source.imageTag} (${source.imageRef}), rollout complete: promoting to ${to}`);
-    await releaseDigest({ stack: await openStack(cwd, to), cwd, timeoutSeconds }, source.imageRef, source.imageTag);
-    console.log(`promoted: ${to} runs ${source.imageTag} (${source.imageRef}), built once, for ${from}`);
+    const target = await openStack(cwd, to);
+    // The target must ship the same service: promoting api's image into web would be a silent mix-up.
+    const into = pickService(
+      await stackOutputs(target),
+      to,
+      options.service ?? (servicesOf(source).length === 1 ? undefined : service.name),
+    );
+    if (into.name !== service.name && servicesOf(source).length > 1)
+      throw new UsageError(`stack ${to} ships ${into.name}, not ${service.name}: promote a service between stacks that both ship it`);
+    console.log(`${from} runs ${service.name} ${service.imageTag} (${service.imageRef}), rollout complete: promoting to ${to}`);
+    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [
+      { service: into.name, imageRef: service.imageRef, tag: service.imageTag },
+    ]);
+    console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${service.imageRef}), built once, for ${from}`);
   },
 });

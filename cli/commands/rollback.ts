@@ -6,15 +6,17 @@
  */
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
-import { releaseDigest } from "../release/deliver";
+import { releaseDigests } from "../release/deliver";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
+import { pickService, servicesOf } from "../release/services";
 
 export default command({
   name: "rollback",
   summary: "release the stack's previous good release again, by digest",
-  usage: "<stack> [--to <imageRef>]",
+  usage: "<stack> [--service <name>] [--to <imageRef>]",
   options: {
+    service: { type: "string", value: "<name>", description: "the service to roll back (default: the stack's only one)" },
     to: { type: "string", value: "<imageRef>", description: "the good release to return to (default: the newest one not running)" },
   },
   common: ["timeout"],
@@ -25,23 +27,24 @@ export default command({
       throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship rollback staging\``);
     requireStacks(await stackNames(cwd), [["<stack>", name]]);
     const stack = await openStack(cwd, name);
-    const history = await goodReleases(stack);
+    const outputs = await stackOutputs(stack);
+    const service = pickService(outputs, name, options.service);
+    // One service: the stack's name, as before services existed; several: <stack>/<service>.
+    const label = servicesOf(outputs).length === 1 ? name : `${name}/${service.name}`;
+    const of = `stack ${label}`;
+    const history = await goodReleases(stack, { name: service.name, only: servicesOf(outputs).length === 1 });
     if (history.length === 0)
-      throw new Error(
-        `stack ${name} has no recorded good release (releases through make up or tagship ship record them): nothing to roll back to`,
-      );
-    const live = await liveDeployment(cwd, name, await stackOutputs(stack));
+      throw new Error(`${of} has no recorded good release (releases through make up or tagship ship record them): nothing to roll back to`);
+    const live = await liveDeployment(cwd, name, outputs, service);
     const target = options.to ? history.find((r) => r.imageRef === options.to) : history.find((r) => !runs(live, r));
     if (!target && options.to)
       throw new UsageError(
-        `--to = "${options.to}": not a good release of stack ${name}; known: ${history.map((r) => `${r.tag} ${r.imageRef}`).join(", ")}`,
+        `--to = "${options.to}": not a good release of ${of}; known: ${history.map((r) => `${r.tag} ${r.imageRef}`).join(", ")}`,
       );
     if (!target)
-      throw new Error(`stack ${name} runs its only recorded good release (${live.version}, ${live.image}): nothing older to roll back to`);
-    console.log(
-      `stack ${name} runs ${live.version} (${live.image}); rolling back to ${target.tag} (${target.imageRef}, live since ${target.at})`,
-    );
-    await releaseDigest({ stack, cwd, timeoutSeconds }, target.imageRef, target.tag);
-    console.log(`rolled back: ${name} runs ${target.tag} (${target.imageRef})`);
+      throw new Error(`${of} runs its only recorded good release (${live.version}, ${live.image}): nothing older to roll back to`);
+    console.log(`${of} runs ${live.version} (${live.image}); rolling back to ${target.tag} (${target.imageRef}, live since ${target.at})`);
+    await releaseDigests({ stack, cwd, timeoutSeconds }, [{ service: service.name, imageRef: target.imageRef, tag: target.tag }]);
+    console.log(`rolled back: ${label} runs ${target.tag} (${target.imageRef})`);
   },
 });

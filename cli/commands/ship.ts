@@ -9,9 +9,10 @@
  */
 import { command, requireStacks } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
-import { releaseDigest, releaseStack, type ReleaseOptions } from "../release/deliver";
+import { releaseDigests, releaseStack, type Pin, type ReleaseOptions } from "../release/deliver";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
+import { servicesOf } from "../release/services";
 
 export default command({
   name: "ship",
@@ -44,20 +45,32 @@ export default command({
   },
 });
 
-/** Releases the stack's last good digest again after a failed release; always ends in an error naming both. */
+/**
+ * Releases each service's last good digest again after a failed release, in one update; always ends in an error
+ * naming the failure and what was done.
+ */
 async function rollBack(release: ReleaseOptions, failure: Error): Promise<never> {
   const { stack, cwd, timeoutSeconds } = release;
-  const last = (await goodReleases(stack))[0];
-  if (!last) throw new Error(`${failure.message}\nno good release of stack ${stack.name} is recorded: nothing to roll back to`);
   // The outputs as the failed release left them, not as they were before it.
   const outputs = await stackOutputs(stack);
-  const running = await liveDeployment(cwd, stack.name, outputs).catch(() => undefined);
-  if (running && runs(running, last)) {
+  const services = servicesOf(outputs);
+  const pins: Pin[] = [];
+  for (const svc of services) {
+    const last = (await goodReleases(stack, { name: svc.name, only: services.length === 1 }))[0];
+    if (!last) continue;
+    const running = await liveDeployment(cwd, stack.name, outputs, svc).catch(() => undefined);
+    // A service that runs its last good release already has nothing to go back to: if it is the one that
+    // failed, its configuration did, and releasing the same digest again would fail the same way.
+    if (running && runs(running, last)) continue;
+    pins.push({ service: svc.name, imageRef: last.imageRef, tag: last.tag });
+  }
+  if (pins.length === 0) {
     throw new Error(
-      `${failure.message}\nnot rolled back: the failing release is the last good one (${last.tag}, ${last.imageRef}), so its configuration failed; fix it and release again`,
+      `${failure.message}\nnot rolled back: the failing release is the last good one, so its configuration failed; fix it and release again`,
     );
   }
-  console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release ${last.tag} (${last.imageRef})`);
-  await releaseDigest({ stack, cwd, timeoutSeconds, before: outputs }, last.imageRef, last.tag);
-  throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${last.tag} (${last.imageRef}) again`);
+  const what = pins.map((p) => `${services.length === 1 ? "" : `${p.service} `}${p.tag} (${p.imageRef})`).join(", ");
+  console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release: ${what}`);
+  await releaseDigests({ stack, cwd, timeoutSeconds, before: outputs }, pins);
+  throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${what} again`);
 }

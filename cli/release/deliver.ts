@@ -13,6 +13,7 @@ import { pushAndWait, retireManifests, type Outputs } from "./gitops";
 import { entries, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
+import { servicesOf, versions } from "./services";
 import { recordRollout } from "./timeline";
 
 export interface ReleaseOptions {
@@ -34,7 +35,7 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   let outcome = "failed";
   try {
     const after = await upAndWait(o, before, clock);
-    outcome = `live, version ${after.imageTag}`;
+    outcome = `live, ${versions(after)}`;
     return after;
   } finally {
     const record = {
@@ -70,8 +71,11 @@ async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
 }
 
 async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock): Promise<Outputs> {
-  // Read while the update runs, so that recording the release once it is live is one write.
-  const history = entries(o.stack).catch(() => undefined);
+  // Read while the update runs, so that recording the release once it is live is one write per service.
+  const only = servicesOf(before).length === 1;
+  const history = new Map(
+    servicesOf(before).map((svc) => [svc.name, entries(o.stack, { name: svc.name, only }).catch(() => undefined)] as const),
+  );
   await up(o, clock);
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
@@ -86,15 +90,46 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
     await retireManifests(step, before, `hand ${o.stack.name} back to direct mode`);
   }
   clock.mark("record the good release");
-  if (after.imageRef && after.imageTag) {
-    await recordGoodRelease(o.stack, { imageRef: after.imageRef, tag: after.imageTag, at: new Date().toISOString() }, await history);
+  const services = servicesOf(after);
+  const at = new Date().toISOString();
+  for (const svc of services) {
+    if (!svc.imageRef || !svc.imageTag) continue;
+    const scope = { name: svc.name, only: services.length === 1 };
+    // Entries read before are of the same service only while the stack's number of services stays the same.
+    const known = servicesOf(before).length === services.length ? await history.get(svc.name) : undefined;
+    await recordGoodRelease(o.stack, scope, { imageRef: svc.imageRef, tag: svc.imageTag, at }, known);
   }
   return after;
 }
 
-/** Pins the stack to an image by digest (no build) and releases it: how promote and rollback deploy. */
-export async function releaseDigest(o: ReleaseOptions, imageRef: string, tag: string): Promise<Outputs> {
-  await o.stack.setAllConfig({ "tagship:imageRef": { value: imageRef, secret: false }, "tagship:imageTag": { value: tag, secret: false } });
-  console.log(`stack ${o.stack.name}: imageRef = ${imageRef}, imageTag = ${tag} (to release a new build later: pulumi config rm imageRef)`);
+/** One service pinned to an image by digest. */
+export interface Pin {
+  readonly service: string;
+  readonly imageRef: string;
+  readonly tag: string;
+}
+
+/**
+ * Pins services of the stack to images by digest (no build) and releases the stack: how promote and rollback
+ * deploy. Each service's own imageRef and imageTag when the stack declares `services`, else the stack-wide keys
+ * of its only service.
+ */
+export async function releaseDigests(o: ReleaseOptions, pins: readonly Pin[]): Promise<Outputs> {
+  const config = await o.stack.getAllConfig();
+  const prefix = (service: string) => (config["tagship:services"] === undefined ? "tagship:" : `tagship:services.${service}.`);
+  await o.stack.setAllConfig(
+    Object.fromEntries(
+      pins.flatMap((p) => [
+        [`${prefix(p.service)}imageRef`, { value: p.imageRef, secret: false }],
+        [`${prefix(p.service)}imageTag`, { value: p.tag, secret: false }],
+      ]),
+    ),
+    true,
+  );
+  for (const p of pins) {
+    console.log(
+      `stack ${o.stack.name}: ${prefix(p.service)}imageRef = ${p.imageRef}, ${prefix(p.service)}imageTag = ${p.tag} (to release a new build later: pulumi config rm --path ${prefix(p.service)}imageRef)`,
+    );
+  }
   return releaseStack(o);
 }

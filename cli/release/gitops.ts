@@ -10,9 +10,10 @@ import * as path from "node:path";
 // The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
 import { applicationVerdict } from "../../rollout/application";
 import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
-import { rolloutVerdict } from "../../rollout/status";
+import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
 import type { PhaseClock } from "./phases";
+import { servicesOf, versions } from "./services";
 
 /** The outputs of a stack, as far as it has any: one that was never updated has none. */
 export type Outputs = Partial<StackOutputs>;
@@ -68,14 +69,16 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const gitops = required(outputs.gitops, "gitops", step.stackName);
   const dir = required(outputs.renderDirectory, "renderDirectory", step.stackName);
-  const tag = required(outputs.imageTag, "imageTag", step.stackName);
   const application = required(outputs.applicationName, "applicationName", step.stackName);
   const namespace = required(outputs.namespace, "namespace", step.stackName);
-  const deployment = required(outputs.deploymentName, "deploymentName", step.stackName);
+  const services = servicesOf(outputs);
+  const deployments = services.map((svc) => required(svc.deploymentName, `services.${svc.name}.deploymentName`, step.stackName));
+  if (deployments.length === 0) throw new Error(`stack ${step.stackName} has no service: run its \`pulumi up\` first`);
+  const tag = versions(outputs);
 
   // 1. Commit exactly the stack's rendered manifests, then push the branch Argo CD tracks.
   step.clock?.mark("commit and push");
-  const message = `release ${step.stackName} ${tag}`;
+  const message = `release ${step.stackName} ${services.length === 1 ? (services[0]?.imageTag ?? "") : tag}`;
   const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
   step.log(
     `${changed ? "committed" : "no change in"} ${dir}: ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision} (${elapsed()})`,
@@ -94,8 +97,17 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
     client.PatchStrategy.MergePatch,
   );
 
-  const deploymentVerdict = async () =>
-    rolloutVerdict(deploymentSnapshot(await apps.readNamespacedDeployment({ name: deployment, namespace })));
+  // Every service's Deployment, judged as one: failed if any failed, complete when all are.
+  const deploymentVerdict = async () => {
+    const verdicts = await Promise.all(
+      deployments.map(async (name) => ({
+        name,
+        verdict: rolloutVerdict(deploymentSnapshot(await apps.readNamespacedDeployment({ name, namespace }))),
+      })),
+    );
+    return combinedVerdict(verdicts);
+  };
+  const deployment = deployments.length === 1 ? deployments[0] : `{${deployments.join(",")}}`;
 
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
@@ -128,7 +140,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
     if (verdict.state === "failed") {
       // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
       const rollout = await deploymentVerdict().catch(() => undefined);
-      const why = rollout?.state === "failed" ? `; Deployment ${namespace}/${deployment}: [${rollout.reason}] ${rollout.message}` : "";
+      const why = rollout?.state === "failed" ? `; Deployment ${namespace}/${rollout.name}: [${rollout.reason}] ${rollout.message}` : "";
       throw new Error(
         `Application ${gitops.argocdNamespace}/${application} did not roll out ${commit.slice(0, 12)}: ${verdict.message}${why}`,
       );
@@ -142,7 +154,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
         );
         return;
       }
-      if (rollout.state === "failed") throw new Error(`Deployment ${namespace}/${deployment}: [${rollout.reason}] ${rollout.message}`);
+      if (rollout.state === "failed") throw new Error(`Deployment ${namespace}/${rollout.name}: [${rollout.reason}] ${rollout.message}`);
       detail = `Deployment: ${rollout.detail}`;
     }
     if (detail !== last) step.log(`  ${elapsed()}: ${(last = detail)}`);
@@ -208,4 +220,21 @@ interface ArgoApplication {
     resources?: { kind: string; name: string; health?: { status?: string; message?: string } }[];
     conditions?: { type: string; message: string }[];
   };
+}
+
+/** A Deployment's verdict, with the Deployment it is about. */
+export type NamedVerdict = RolloutVerdict & { readonly name: string };
+
+/**
+ * Several Deployments' verdicts as one: the first failure, else the first still in progress (its detail naming
+ * the Deployment when there are several), else complete.
+ */
+export function combinedVerdict(judged: readonly { readonly name: string; readonly verdict: RolloutVerdict }[]): NamedVerdict {
+  const failed = judged.find((j) => j.verdict.state === "failed");
+  if (failed) return { ...failed.verdict, name: failed.name };
+  for (const { name, verdict } of judged) {
+    if (verdict.state === "progressing")
+      return { state: "progressing", detail: judged.length === 1 ? verdict.detail : `${name}: ${verdict.detail}`, name };
+  }
+  return { state: "complete", name: judged.map((j) => j.name).join(",") };
 }

@@ -1,9 +1,10 @@
 /**
- * The last good releases of a stack, newest first: what went live through deliver.ts. They are kept in the
- * stack's tags, which every Pulumi backend stores, because a self-managed backend cannot export a stack's
- * earlier states. Each is `tagship:good.<epoch ms>` = "<imageRef> <imageTag> <time>": keyed by its time, so a
- * new release writes one tag (and removes the oldest past KEEP) instead of shifting every entry, each write
- * being a run of the CLI. Tags `tagship:good.0` to `.4` from before that are read the same way.
+ * The last good releases of each service of a stack, newest first: what went live through deliver.ts. They are
+ * kept in the stack's tags, which every Pulumi backend stores, because a self-managed backend cannot export a
+ * stack's earlier states. Each is `tagship:good.<service>.<epoch ms>` = "<imageRef> <imageTag> <time>": keyed by
+ * its time, so a new release writes one tag (and removes the oldest past KEEP) instead of shifting every
+ * entry, each write being a run of the CLI. Tags from before services existed (`tagship:good.<epoch ms>`, and
+ * `.0` to `.4` before that) belong to the stack's only service, and are read as such.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 
@@ -16,37 +17,52 @@ export interface GoodRelease {
 const KEEP = 5;
 const PREFIX = "tagship:good.";
 
-/** A good release as it is stored: with its tag's name. */
+/** A good release as it is stored: with its tag's name, and its service (absent: stored before services). */
 export interface Entry extends GoodRelease {
   readonly key: string;
+  readonly service?: string;
 }
 
-/** The stored good releases, newest first. */
-export async function entries(stack: Stack): Promise<Entry[]> {
+/** Which service's releases to read: its name, and whether it is its stack's only one (which owns the older entries). */
+export interface ServiceScope {
+  readonly name: string;
+  readonly only: boolean;
+}
+
+/** The stored good releases of a service, newest first. */
+export async function entries(stack: Stack, scope: ServiceScope): Promise<Entry[]> {
   const tags = await stack.workspace.listTags(stack.name);
   const found: Entry[] = [];
   for (const [key, value] of Object.entries(tags)) {
     if (!key.startsWith(PREFIX)) continue;
+    const m = /^(?:([a-z][a-z0-9-]*)\.)?[0-9]+$/.exec(key.slice(PREFIX.length));
+    const service = m?.[1];
+    if (!m || (service === undefined ? !scope.only : service !== scope.name)) continue;
     const [imageRef, tag, at] = value.split(" ");
-    if (imageRef && tag && at && !Number.isNaN(Date.parse(at))) found.push({ key, imageRef, tag, at });
+    if (imageRef && tag && at && !Number.isNaN(Date.parse(at))) found.push({ key, imageRef, tag, at, ...(service ? { service } : {}) });
   }
   return found.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
-export async function goodReleases(stack: Stack): Promise<GoodRelease[]> {
-  return (await entries(stack)).slice(0, KEEP).map(({ imageRef, tag, at }) => ({ imageRef, tag, at }));
+export async function goodReleases(stack: Stack, scope: ServiceScope): Promise<GoodRelease[]> {
+  return (await entries(stack, scope)).slice(0, KEEP).map(({ imageRef, tag, at }) => ({ imageRef, tag, at }));
 }
 
 /**
- * Records a release that went live; one already newest is not recorded twice. `known`: the stored releases, when
- * the caller read them already (a release reads them while its update runs, to record sooner once it is live).
+ * Records a release of a service that went live; one already newest is not recorded twice. `known`: the
+ * service's stored releases, when the caller read them already (a release reads them while its update runs,
+ * to record sooner once it is live).
  */
-export async function recordGoodRelease(stack: Stack, release: GoodRelease, known?: Entry[]): Promise<void> {
-  known ??= await entries(stack);
+export async function recordGoodRelease(stack: Stack, scope: ServiceScope, release: GoodRelease, known?: Entry[]): Promise<void> {
+  known ??= await entries(stack, scope);
   const same = (r: GoodRelease) => r.imageRef === release.imageRef && r.tag === release.tag;
   if (known[0] && same(known[0])) return;
   // A release is its digest and its version: builds of one source under two tags share a digest.
-  await stack.workspace.setTag(stack.name, `${PREFIX}${Date.parse(release.at)}`, `${release.imageRef} ${release.tag} ${release.at}`);
+  await stack.workspace.setTag(
+    stack.name,
+    `${PREFIX}${scope.name}.${Date.parse(release.at)}`,
+    `${release.imageRef} ${release.tag} ${release.at}`,
+  );
   const others = known.filter((r) => !same(r));
   const stale = [...known.filter(same), ...others.slice(KEEP - 1)];
   for (const r of stale) await stack.workspace.removeTag(stack.name, r.key);

@@ -2,6 +2,7 @@
 import { deploymentSnapshot } from "../../rollout/cluster";
 import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import { clusterOf, required, type Outputs } from "./gitops";
+import type { ServiceOf } from "./services";
 
 export interface LiveDeployment {
   /** The image of the pod template: what the Deployment runs once its rollout is complete. */
@@ -12,9 +13,10 @@ export interface LiveDeployment {
   readonly name: string;
 }
 
-export async function liveDeployment(cwd: string, stackName: string, outputs: Outputs): Promise<LiveDeployment> {
+/** The Deployment of one service of a stack, as its cluster has it now. */
+export async function liveDeployment(cwd: string, stackName: string, outputs: Outputs, service: ServiceOf): Promise<LiveDeployment> {
   const namespace = required(outputs.namespace, "namespace", stackName);
-  const name = required(outputs.deploymentName, "deploymentName", stackName);
+  const name = required(service.deploymentName, `services.${service.name}.deploymentName`, stackName);
   const { apps } = await clusterOf(cwd, stackName, outputs);
   const d = await apps.readNamespacedDeployment({ name, namespace }).catch((e: unknown) => {
     throw new Error(`stack ${stackName}: Deployment ${namespace}/${name} cannot be read (${(e as Error).message.split("\n")[0]})`);

@@ -144,6 +144,6 @@ describe("tagship command line", () => {
     assert.match(npx.stdout, /^commands:$/m);
     for (const c of COMMANDS) assert.match(npx.stdout, new RegExp(`^  ${c.name} `, "m"));
     const npm = await run("npm", ["run", "--silent", "tagship", "--", "promote", "--help"], { cwd: ROOT, encoding: "utf8" });
-    assert.match(npm.stdout, /^usage: tagship promote <from> <to> \[--timeout <s>\] \[--cwd <dir>\]$/m);
+    assert.match(npm.stdout, /^usage: tagship promote <from> <to> \[--service <name>\] \[--timeout <s>\] \[--cwd <dir>\]$/m);
   });
 });

@@ -28,33 +28,36 @@ const release = (n: number) => ({
   at: new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString(),
 });
 
+/** The only service of a stack. */
+const HELLO = { name: "hello", only: true };
+
 describe("good releases", () => {
   it("keep the newest five, newest first, with one write per release once full", async () => {
     const { stack, writes } = fakeStack({ "other:tag": "kept" });
-    for (let n = 1; n <= 7; n++) await recordGoodRelease(stack, release(n));
+    for (let n = 1; n <= 7; n++) await recordGoodRelease(stack, HELLO, release(n));
     assert.deepEqual(
-      (await goodReleases(stack)).map((r) => r.tag),
+      (await goodReleases(stack, HELLO)).map((r) => r.tag),
       ["1.0.7", "1.0.6", "1.0.5", "1.0.4", "1.0.3"],
     );
     // Releases 6 and 7: one tag set, the oldest one removed.
     assert.deepEqual(writes.slice(-4), [
-      `set tagship:good.${Date.parse(release(6).at)}`,
-      `rm tagship:good.${Date.parse(release(1).at)}`,
-      `set tagship:good.${Date.parse(release(7).at)}`,
-      `rm tagship:good.${Date.parse(release(2).at)}`,
+      `set tagship:good.hello.${Date.parse(release(6).at)}`,
+      `rm tagship:good.hello.${Date.parse(release(1).at)}`,
+      `set tagship:good.hello.${Date.parse(release(7).at)}`,
+      `rm tagship:good.hello.${Date.parse(release(2).at)}`,
     ]);
   });
 
   it("record the newest release once, and a release again as the newest, not twice", async () => {
     const { stack, writes, tags } = fakeStack();
-    await recordGoodRelease(stack, release(1));
-    await recordGoodRelease(stack, release(2));
+    await recordGoodRelease(stack, HELLO, release(1));
+    await recordGoodRelease(stack, HELLO, release(2));
     const before = writes.length;
-    await recordGoodRelease(stack, { ...release(2), at: release(3).at });
+    await recordGoodRelease(stack, HELLO, { ...release(2), at: release(3).at });
     assert.equal(writes.length, before, "the newest again writes nothing");
-    await recordGoodRelease(stack, { ...release(1), at: release(4).at });
+    await recordGoodRelease(stack, HELLO, { ...release(1), at: release(4).at });
     assert.deepEqual(
-      (await goodReleases(stack)).map((r) => [r.tag, r.at]),
+      (await goodReleases(stack, HELLO)).map((r) => [r.tag, r.at]),
       [
         ["1.0.1", release(4).at],
         ["1.0.2", release(2).at],
@@ -69,10 +72,31 @@ describe("good releases", () => {
       "tagship:good.1": `${release(1).imageRef} ${release(1).tag} ${release(1).at}`,
       "tagship:good.2": "not a release",
     });
-    await recordGoodRelease(stack, release(3));
+    await recordGoodRelease(stack, HELLO, release(3));
     assert.deepEqual(
-      (await goodReleases(stack)).map((r) => r.tag),
+      (await goodReleases(stack, HELLO)).map((r) => r.tag),
       ["1.0.3", "1.0.2", "1.0.1"],
+    );
+  });
+
+  it("are kept per service; the tags from before services belong to the stack's only service", async () => {
+    const { stack } = fakeStack({
+      [`tagship:good.${Date.parse(release(1).at)}`]: `${release(1).imageRef} ${release(1).tag} ${release(1).at}`,
+    });
+    await recordGoodRelease(stack, HELLO, release(2));
+    await recordGoodRelease(stack, { name: "api", only: false }, release(3));
+    assert.deepEqual(
+      (await goodReleases(stack, HELLO)).map((r) => r.tag),
+      ["1.0.2", "1.0.1"],
+    );
+    assert.deepEqual(
+      (await goodReleases(stack, { name: "api", only: false })).map((r) => r.tag),
+      ["1.0.3"],
+    );
+    // Once the stack has several services, the old untagged entries belong to none of them.
+    assert.deepEqual(
+      (await goodReleases(stack, { name: "hello", only: false })).map((r) => r.tag),
+      ["1.0.2"],
     );
   });
 });

@@ -9,7 +9,8 @@ import { boundedWritableVolumes, serviceAccountToken } from "../../policy/pods";
 function reports(policy: ResourceValidationPolicy, pod: Record<string, unknown>): string[] {
   const found: string[] = [];
   const args = { type: "kubernetes:apps/v1:Deployment", props: { spec: { template: { spec: pod } } } } as unknown as ResourceValidationArgs;
-  void policy.validateResource?.(args, (message) => found.push(message));
+  const validate = policy.validateResource;
+  for (const v of Array.isArray(validate) ? validate : [validate]) void v?.(args, (message: string) => found.push(message));
   return found;
 }
 

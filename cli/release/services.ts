@@ -1,0 +1,43 @@
+/** The services of a stack as its outputs name them, and the one a command acts on (--service). */
+import type { ServiceOutputs } from "../../release";
+import { UsageError } from "../command";
+import type { Outputs } from "./gitops";
+
+/** A service as its stack's outputs name it. */
+export interface ServiceOf extends Partial<ServiceOutputs> {
+  readonly name: string;
+}
+
+/**
+ * Every service of a stack, by name. A stack last updated before services existed has only the top-level
+ * fields: its one service, named after its Deployment.
+ */
+export function servicesOf(outputs: Outputs): ServiceOf[] {
+  if (outputs.services) return Object.entries(outputs.services).map(([name, s]) => ({ name, ...s }));
+  return outputs.deploymentName ? [{ name: outputs.deploymentName, ...outputs }] : [];
+}
+
+/**
+ * The service a command acts on: the one `--service` names, or the stack's only one. A stack of several
+ * needs the name: acting on all of them is never what a rollback of one meant.
+ */
+export function pickService(outputs: Outputs, stackName: string, name: string | undefined): ServiceOf {
+  const all = servicesOf(outputs);
+  const names = all.map((s) => s.name).join(", ");
+  if (name !== undefined) {
+    const found = all.find((s) => s.name === name);
+    if (!found) throw new UsageError(`--service = "${name}": stack ${stackName} has no such service; its services: ${names || "none yet"}`);
+    return found;
+  }
+  const [only] = all;
+  if (all.length === 1 && only) return only;
+  if (all.length === 0) throw new Error(`stack ${stackName} has no service yet: release it first`);
+  throw new UsageError(`stack ${stackName} ships ${all.length} services (${names}): name one with --service`);
+}
+
+/** What a stack runs, for messages: "version 1.4.0" for one service, "api 1.4.0, web 0.9.1" for several. */
+export function versions(outputs: Outputs): string {
+  const services = servicesOf(outputs);
+  if (services.length === 1) return `version ${services[0]?.imageTag ?? "?"}`;
+  return services.map((svc) => `${svc.name} ${svc.imageTag ?? "?"}`).join(", ");
+}

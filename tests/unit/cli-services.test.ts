@@ -1,0 +1,83 @@
+// How the commands find a stack's services in its outputs, and judge several rollouts as one.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { UsageError } from "../../cli/command";
+import { combinedVerdict } from "../../cli/release/gitops";
+import { pickService, servicesOf, versions } from "../../cli/release/services";
+
+const svc = (name: string, tag: string) => ({ imageRef: `r/${name}@sha256:1`, imageTag: tag, deploymentName: name, serviceName: name });
+const two = { services: { api: svc("api", "1.4.0"), web: svc("web", "0.9.1") } };
+
+describe("a stack's services", () => {
+  it("come from the services output, or from the top-level fields of a stack updated before services existed", () => {
+    assert.deepEqual(
+      servicesOf(two).map((s) => s.name),
+      ["api", "web"],
+    );
+    assert.deepEqual(
+      servicesOf(svc("hello", "0.1.0")).map((s) => [s.name, s.imageTag]),
+      [["hello", "0.1.0"]],
+    );
+    assert.deepEqual(servicesOf({}), []);
+  });
+
+  it("--service picks one; with several, one must be named; an unknown name lists the known ones", () => {
+    assert.equal(pickService(two, "dev", "web").imageTag, "0.9.1");
+    assert.equal(pickService({ services: { hello: svc("hello", "1") } }, "dev", undefined).name, "hello");
+    assert.throws(
+      () => pickService(two, "dev", undefined),
+      (e: Error) => e instanceof UsageError && /ships 2 services \(api, web\): name one with --service/.test(e.message),
+    );
+    assert.throws(
+      () => pickService(two, "dev", "db"),
+      (e: Error) => e instanceof UsageError && /--service = "db": stack dev has no such service; its services: api, web/.test(e.message),
+    );
+    assert.throws(() => pickService({}, "dev", undefined), /has no service yet/);
+  });
+
+  it("versions name the version alone for one service and each service's for several", () => {
+    assert.equal(versions({ services: { hello: svc("hello", "1.0.0") } }), "version 1.0.0");
+    assert.equal(versions(two), "api 1.4.0, web 0.9.1");
+  });
+});
+
+describe("several rollouts judged as one", () => {
+  it("fails with the first failure, progresses while any does, completes when all have", () => {
+    const done = { state: "complete" } as const;
+    const moving = { state: "progressing", detail: "1 of 2 updated" } as const;
+    const failed = { state: "failed", reason: "ProgressDeadlineExceeded", message: "too slow" } as const;
+    assert.deepEqual(
+      combinedVerdict([
+        { name: "api", verdict: done },
+        { name: "web", verdict: done },
+      ]),
+      { state: "complete", name: "api,web" },
+    );
+    assert.deepEqual(
+      combinedVerdict([
+        { name: "api", verdict: done },
+        { name: "web", verdict: moving },
+      ]),
+      {
+        state: "progressing",
+        detail: "web: 1 of 2 updated",
+        name: "web",
+      },
+    );
+    assert.deepEqual(combinedVerdict([{ name: "api", verdict: moving }]), { state: "progressing", detail: "1 of 2 updated", name: "api" });
+    assert.equal(
+      combinedVerdict([
+        { name: "api", verdict: moving },
+        { name: "web", verdict: failed },
+      ]).name,
+      "web",
+    );
+    assert.equal(
+      combinedVerdict([
+        { name: "api", verdict: moving },
+        { name: "web", verdict: failed },
+      ]).state,
+      "failed",
+    );
+  });
+});
