@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
 import { awaitRollout, type RolloutResult } from "./rollout";
-import { appSecret, restrictedNamespace, Workload, workloadKinds, type GroupKind } from "./components/workload";
+import { appSecret, registryPullSecret, restrictedNamespace, Workload, workloadKinds, type GroupKind } from "./components/workload";
 import type { ServiceSettings, Settings } from "./settings/settings";
 
 /** What the commands read back about one service after an update. */
@@ -58,6 +58,8 @@ interface StackScope {
   /** gitops mode: the provider that renders the workload to files. */
   readonly render?: k8s.Provider;
   readonly namespace: k8s.core.v1.Namespace;
+  /** The image pull Secret with the stack's registry credentials, when it has them. */
+  readonly pullSecret?: k8s.core.v1.Secret;
 }
 
 /**
@@ -86,7 +88,23 @@ export function release(s: Settings): ReleaseOutputs {
     { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
   );
 
-  const scope: StackScope = { cluster, ...(render ? { render } : {}), namespace };
+  // Applied to the cluster in both modes, never rendered, like appSecret: the pods of services that pull from the
+  // stack's registry name it.
+  const pullSecret = s.registryCredentials
+    ? registryPullSecret(
+        `${s.appName}-registry`,
+        {
+          name: `${s.appName}-registry`,
+          namespace: namespace.metadata.name,
+          appName: s.appName,
+          instance: pulumi.getStack(),
+          ...s.registryCredentials,
+        },
+        { provider: cluster },
+      )
+    : undefined;
+
+  const scope: StackScope = { cluster, ...(render ? { render } : {}), namespace, ...(pullSecret ? { pullSecret } : {}) };
   const services = Object.fromEntries(s.services.map((svc) => [svc.name, releaseService(s, svc, scope)]));
 
   const application = s.gitops
@@ -182,6 +200,7 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
       identity: w.identity,
       writablePaths: w.writablePaths,
       ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}),
+      ...(scope.pullSecret && svc.pullsWithCredentials ? { imagePullSecrets: [scope.pullSecret.metadata.name] } : {}),
       ...(secret && svc.appSecrets ? { secretEnv: { secretName: secret.metadata.name, names: svc.appSecrets.names } } : {}),
     },
     // Switching a direct stack to gitops replaces these objects with rendered files. Retained, the live ones

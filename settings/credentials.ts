@@ -1,14 +1,15 @@
 import { checkEncrypted } from "./encrypted";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
-import type { BuildImageSettings } from "./settings";
+import type { Settings } from "./settings";
 import type { ConfigSource } from "./source";
 
 /**
- * Reads registryUsername and registryPassword: both or neither, the password stored encrypted. Undefined
- * unless both are set: the push then uses anonymous or ambient docker credentials.
+ * Reads registryUsername and registryPassword: both or neither, the password stored encrypted, and for the
+ * stack-wide registry. Undefined unless both are set: pushes then use anonymous or ambient docker credentials,
+ * and the cluster pulls anonymously.
  */
-export function registryCredentials(r: ConfigReader, src: ConfigSource): BuildImageSettings["credentials"] {
+export function registryCredentials(r: ConfigReader, src: ConfigSource): Settings["registryCredentials"] {
   const username = r.text("registryUsername");
   const password = src.secrets.get("registryPassword");
   checkEncrypted(
@@ -33,5 +34,14 @@ export function registryCredentials(r: ConfigReader, src: ConfigSource): BuildIm
       `run \`pulumi config set ${qualified("registryUsername")} <user>\``,
     );
   }
-  return username && password ? { username, password: src.secret("registryPassword") } : undefined;
+  const registry = r.text("registry").trim();
+  if (username && password && !registry) {
+    r.report(
+      "registry",
+      "",
+      "the registry host registryUsername and registryPassword are for (the pods pull from it with them)",
+      `run \`pulumi config set ${qualified("registry")} <host>\``,
+    );
+  }
+  return username && password && registry ? { registry, username, password: src.secret("registryPassword") } : undefined;
 }

@@ -1,9 +1,8 @@
 import * as rules from "../components/rules";
 import { buildSource } from "./build";
-import { registryCredentials } from "./credentials";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
-import type { BuildImageSettings, ServiceSettings } from "./settings";
+import type { BuildImageSettings, RegistryCredentials, ServiceSettings } from "./settings";
 import type { ConfigSource } from "./source";
 
 /** What the image settings depend on besides their own keys. */
@@ -13,10 +12,10 @@ export interface ImageSettingsArgs {
   /** The default repository is tagship/<appName>. */
   readonly appName: string;
   /**
-   * The registry the stack's credentials (registryUsername, registryPassword) are for: the stack-wide registry.
-   * A service that pushes elsewhere gets none, so they never reach another host.
+   * The stack's registry credentials (registryUsername, registryPassword), for the stack-wide registry. A service
+   * that pushes elsewhere gets none, so they never reach another host.
    */
-  readonly credentialsRegistry: string;
+  readonly credentials?: RegistryCredentials;
 }
 
 /** Reads imageTag, which every release names, whether it builds its image or deploys a given one. */
@@ -58,8 +57,10 @@ function buildSettings(r: ConfigReader, src: ConfigSource, args: ImageSettingsAr
       `run \`pulumi config set ${qualified("imageTag")} <version>\``,
     );
   }
-  const stackCredentials = registryCredentials(r, src);
-  const credentials = registry === args.credentialsRegistry ? stackCredentials : undefined;
+  const credentials =
+    args.credentials && registry === args.credentials.registry
+      ? { username: args.credentials.username, password: args.credentials.password }
+      : undefined;
   return {
     kind: "build",
     tag: args.tag,

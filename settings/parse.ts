@@ -2,6 +2,7 @@ import { throwIfAny } from "../components/validation";
 import { clusterSettings } from "./cluster";
 import { checkDeclaredKeys } from "./declared-keys";
 import { gitopsSettings } from "./gitops";
+import { registryCredentials as credentials } from "./credentials";
 import { configReader } from "./reader";
 import type { Settings } from "./settings";
 import type { ConfigSource } from "./source";
@@ -20,7 +21,8 @@ export function parseSettings(src: ConfigSource): Settings {
   checkDeclaredKeys(r, src);
   const label = stackLabel(src.stack);
   const stack = stackSettings(r, label);
-  const services = serviceSettings(r, src, stack);
+  const registryCredentials = credentials(r, src);
+  const services = serviceSettings(r, src, { ...stack, ...(registryCredentials ? { credentials: registryCredentials } : {}) });
   const gitops = gitopsSettings(r, {
     deliveryMode: stack.deliveryMode,
     stackLabel: label,
@@ -34,5 +36,6 @@ export function parseSettings(src: ConfigSource): Settings {
     services,
     ...(gitops ? { gitops } : {}),
     cluster,
+    ...(registryCredentials ? { registryCredentials } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { imageSettings, imageTag } from "./image";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
 import { SERVICE_FIELDS, serviceReader } from "./service-scope";
-import type { ServiceSettings } from "./settings";
+import type { RegistryCredentials, ServiceSettings } from "./settings";
 import { jsonObjectEntries, type ConfigSource } from "./source";
 import type { StackSettings } from "./stack";
 import { closest } from "./suggest";
@@ -18,10 +18,13 @@ const EXAMPLE = `pulumi config set --path '${qualified("services")}.api.context'
  * `services` is not set, one service named appName from the stack-wide keys alone, as stacks had before
  * services existed (and with the same resource names, so that such a stack upgrades in place).
  */
-export function serviceSettings(r: ConfigReader, src: ConfigSource, stack: StackSettings): ServiceSettings[] {
+export function serviceSettings(
+  r: ConfigReader,
+  src: ConfigSource,
+  stack: StackSettings & { readonly credentials?: RegistryCredentials },
+): ServiceSettings[] {
   const raw = r.text("services").trim();
-  const credentialsRegistry = r.text("registry").trim();
-  if (raw === "") return [oneService(r, src, { ...stack, credentialsRegistry }, stack.appName)];
+  if (raw === "") return [oneService(r, src, stack, stack.appName)];
   const entries = jsonObjectEntries(raw);
   if (entries === undefined || entries.length === 0) {
     r.report(
@@ -38,7 +41,7 @@ export function serviceSettings(r: ConfigReader, src: ConfigSource, stack: Stack
     const fields = serviceFields(r, name, value);
     if (fields === undefined) continue;
     const scoped = serviceReader(src.values, name, fields);
-    services.push(oneService(scoped.reader, src, { ...stack, credentialsRegistry }, name));
+    services.push(oneService(scoped.reader, src, stack, name));
     problems.push(...scoped.problems());
   }
   r.reportAll(uniqueProblems(problems));
@@ -50,11 +53,11 @@ export function serviceSettings(r: ConfigReader, src: ConfigSource, stack: Stack
 function oneService(
   r: ConfigReader,
   src: ConfigSource,
-  stack: StackSettings & { readonly credentialsRegistry: string },
+  stack: StackSettings & { readonly credentials?: RegistryCredentials },
   name: string,
 ): ServiceSettings {
   const tag = imageTag(r, stack.production);
-  const image = imageSettings(r, src, { tag, appName: name, credentialsRegistry: stack.credentialsRegistry });
+  const image = imageSettings(r, src, { tag, appName: name, ...(stack.credentials ? { credentials: stack.credentials } : {}) });
   const appSecrets = appSecretSettings(r, src);
   const workload = workloadSettings(r, {
     namespace: stack.namespace,
@@ -62,7 +65,8 @@ function oneService(
     production: stack.production,
     ...(appSecrets ? { secretNames: appSecrets.names } : {}),
   });
-  return { name, image, workload, ...(appSecrets ? { appSecrets } : {}) };
+  const pullsWithCredentials = stack.credentials !== undefined && registryOf(image) === stack.credentials.registry;
+  return { name, image, workload, pullsWithCredentials, ...(appSecrets ? { appSecrets } : {}) };
 }
 
 /** A service's name and fields checked; its fields as a map, or undefined when the entry is no object. */
@@ -120,4 +124,12 @@ function uniqueProblems(problems: readonly Problem[]): Problem[] {
     seen.add(id);
     return true;
   });
+}
+
+/** The registry host an image is pulled from: the one it is pushed to, or the host of a given reference. */
+function registryOf(image: ServiceSettings["image"]): string {
+  if (image.kind === "build") return image.registry;
+  const first = image.reference.split("/")[0] ?? "";
+  // As the distribution reference grammar reads it: a first part with a '.' or ':' (or localhost) is a host.
+  return image.reference.includes("/") && (/[.:]/.test(first) || first === "localhost") ? first : "docker.io";
 }

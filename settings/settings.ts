@@ -25,7 +25,15 @@ export interface BuildImageSettings extends BuildSource {
   readonly builder: string;
   /** Where the build cache is imported from and exported to; absent: the builder's own cache only. */
   readonly cacheRef?: string;
+  /** The stack's registry credentials, when this image is pushed to their registry. */
   readonly credentials?: { readonly username: string; readonly password: pulumi.Output<string> };
+}
+
+/** Credentials for one registry: the stack-wide one. */
+export interface RegistryCredentials {
+  readonly registry: string;
+  readonly username: string;
+  readonly password: pulumi.Output<string>;
 }
 
 /** Deploy an image that already exists, by digest; `tag` is still the version the service reports. */
@@ -57,6 +65,8 @@ export interface ServiceSettings {
     readonly resources: Required<ResourcesArgs>;
     readonly shutdown: Required<ShutdownArgs>;
   } & RuntimeSettings;
+  /** Whether its image comes from the registry of the stack's credentials: its pods then pull with them. */
+  readonly pullsWithCredentials: boolean;
   /** The service's secret environment variables: their names, and the values as a Pulumi secret. Absent when none are set. */
   readonly appSecrets?: { readonly names: readonly string[]; readonly values: pulumi.Output<Record<string, string>> };
 }
@@ -74,4 +84,6 @@ export interface Settings {
   /** Present in gitops mode. */
   readonly gitops?: GitopsSettings;
   readonly cluster: { readonly kubeconfig?: string; readonly context?: string };
+  /** registryUsername and registryPassword, for the stack-wide registry; absent when not set. */
+  readonly registryCredentials?: RegistryCredentials;
 }

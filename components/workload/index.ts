@@ -6,3 +6,4 @@ export { restrictedNamespace, type RestrictedNamespaceArgs } from "./namespace";
 export { appSecret, type AppSecretArgs } from "./secret";
 export { Workload } from "./workload";
 export { workloadKinds, type GroupKind } from "./kinds";
+export { registryPullSecret, type PullSecretArgs } from "./pull-secret";

@@ -34,6 +34,14 @@ async function run(stack: string, values: Record<string, string>, secrets: Recor
   return [...recorded];
 }
 
+/** The .dockerconfigjson of a pull Secret, which must reach the engine as a secret. */
+function dockerConfig(secret: Recorded): unknown {
+  const data = secret.inputs.stringData as { [SECRET_SIG]?: string; value?: Record<string, string> };
+  assert.equal(data[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270", "stringData is a secret");
+  return JSON.parse(data.value?.[".dockerconfigjson"] ?? "");
+}
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
 /** The name of the provider a resource is bound to, from its `urn::id` reference. */
 function providerName(r: Recorded): string | undefined {
   return r.provider?.split("::")[3];
@@ -105,6 +113,59 @@ describe("release", () => {
     // Nothing bound to the render provider (what goes to git) carries a value.
     const rendered = JSON.stringify(rs.filter((r) => providerName(r) === "render").map((r) => r.inputs));
     assert.ok(!rendered.includes(token) && !rendered.includes("hunter2-db"));
+  });
+
+  it("registry credentials: a pull Secret applied to the cluster, named only by the pods that pull from that registry", async () => {
+    const password = "pull-s3cr3t-value";
+    const rs = await run(
+      "staging",
+      {
+        ...stackConfig("dev"),
+        "tagship:deliveryMode": "gitops",
+        "tagship:repoUrl": "file:///srv/git/tagship.git",
+        "tagship:registryUsername": "ci",
+        "tagship:services": JSON.stringify({
+          api: { context: "app" },
+          other: { context: "app", registry: "ghcr.io", imageName: "acme/other" },
+          hub: { imageRef: `docker.io/acme/hub@sha256:${"b".repeat(64)}` },
+        }),
+      },
+      { registryPassword: password },
+    );
+    const secret = rs.find((r) => r.type === "kubernetes:core/v1:Secret");
+    assert.ok(secret);
+    assert.equal(providerName(secret), "cluster", "applied, never rendered");
+    assert.deepEqual([secret.inputs.metadata.name, secret.inputs.type], ["hello-registry", "kubernetes.io/dockerconfigjson"]);
+    const config = dockerConfig(secret) as { auths: Record<string, { username: string; password: string; auth: string }> };
+    assert.deepEqual(Object.keys(config.auths), ["127.0.0.1:5000"]);
+    assert.equal(config.auths["127.0.0.1:5000"]?.auth, Buffer.from(`ci:${password}`).toString("base64"));
+    const pullSecrets = (name: string): unknown =>
+      rs.find((r) => r.type === WORKLOAD_TYPES[0] && r.name === `${name}-deployment`)?.inputs.spec.template.spec.imagePullSecrets;
+    assert.deepEqual(pullSecrets("api"), [{ name: "hello-registry" }]);
+    assert.equal(pullSecrets("other"), undefined);
+    assert.equal(pullSecrets("hub"), undefined);
+    const rendered = JSON.stringify(rs.filter((r) => providerName(r) === "render").map((r) => r.inputs));
+    assert.ok(!rendered.includes(password) && !rendered.includes(Buffer.from(`ci:${password}`).toString("base64")));
+  });
+
+  it("registry credentials for Docker Hub: pods of a given docker.io image pull with them", async () => {
+    const rs = await run(
+      "dev",
+      {
+        ...stackConfig("dev"),
+        "tagship:registry": "docker.io",
+        "tagship:registryUsername": "acme",
+        "tagship:imageRef": `docker.io/acme/hello@sha256:${"c".repeat(64)}`,
+      },
+      { registryPassword: "hub-token" },
+    );
+    const secret = rs.find((r) => r.type === "kubernetes:core/v1:Secret");
+    assert.ok(secret);
+    const config = dockerConfig(secret) as { auths: object };
+    assert.deepEqual(Object.keys(config.auths), ["docker.io", "https://index.docker.io/v1/"]);
+    assert.deepEqual(rs.find((r) => r.type === WORKLOAD_TYPES[0])?.inputs.spec.template.spec.imagePullSecrets, [
+      { name: "hello-registry" },
+    ]);
   });
 
   it("gitops renderOnly: the Application and AppProject are rendered too, and nothing reaches a cluster", async () => {
