@@ -123,9 +123,12 @@ control_plane_up() {
 containerd_up() {
   if running containerd; then echo "    running"; return; fi
   local c="$LAB/containerd"
-  mkdir -p "$c/certs.d/$REGISTRY" "$LAB/cni/net.d"
-  printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$REGISTRY" "$REGISTRY" \
-    >"$c/certs.d/$REGISTRY/hosts.toml"
+  mkdir -p "$LAB/cni/net.d"
+  local r
+  for r in "$REGISTRY" "$PRIVATE_REGISTRY"; do
+    mkdir -p "$c/certs.d/$r"
+    printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$r" "$r" >"$c/certs.d/$r/hosts.toml"
+  done
   cat >"$LAB/cni/net.d/10-tagship-lab.conflist" <<JSON
 {"cniVersion": "0.4.0", "name": "tagship-lab", "plugins": [
   {"type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "hairpinMode": true,

@@ -3,6 +3,10 @@
 # Sourced by lab/lab.sh, not run.
 
 REGISTRY=127.0.0.1:5000
+# A second registry that requires a password (htpasswd, bcrypt), as a team's private registry does. Its user and
+# password are made at its first start and kept under $LAB/private-registry; nothing in the repository holds them.
+PRIVATE_REGISTRY=127.0.0.1:5002
+PRIVATE_REGISTRY_USER=tagship
 BUILDKIT_ADDR=tcp://127.0.0.1:1234
 BASE_IMAGE="$REGISTRY/tagship/node-base:22"
 PAUSE_IMAGE="$REGISTRY/pause:3.10.1"
@@ -29,6 +33,34 @@ YAML
   echo "    serving http://$REGISTRY"
 }
 
+private_registry_up() {
+  if running private-registry; then echo "    running"; return; fi
+  local d="$LAB/private-registry"
+  mkdir -p "$d"
+  [[ -s "$d/password" ]] || (umask 077 && openssl rand -hex 24 >"$d/password")
+  htpasswd -Bbn "$PRIVATE_REGISTRY_USER" "$(cat "$d/password")" >"$d/htpasswd" 2>/dev/null
+  cat >"$d/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $d/data
+  delete:
+    enabled: true
+auth:
+  htpasswd:
+    realm: tagship-lab
+    path: $d/htpasswd
+http:
+  addr: $PRIVATE_REGISTRY
+YAML
+  start private-registry docker-registry serve "$d/config.yml"
+  wait_for "private registry at http://$PRIVATE_REGISTRY" 20 curl -fsS -u "$PRIVATE_REGISTRY_USER:$(cat "$d/password")" "http://$PRIVATE_REGISTRY/v2/"
+  still_running private-registry "$PRIVATE_REGISTRY"
+  echo "    serving http://$PRIVATE_REGISTRY (user $PRIVATE_REGISTRY_USER, password in $d/password)"
+}
+
 buildctl() { "$BUILDKIT_BIN/buildctl" --addr "$BUILDKIT_ADDR" "$@"; }
 
 buildkit_up() {
@@ -44,6 +76,9 @@ root = "$LAB/buildkit/root"
 [worker.containerd]
   enabled = false
 [registry."$REGISTRY"]
+  http = true
+  insecure = true
+[registry."$PRIVATE_REGISTRY"]
   http = true
   insecure = true
 TOML

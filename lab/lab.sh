@@ -9,7 +9,8 @@
 #   status  one line per part; exit status 0 only when all of it is up
 #   stop|start|restart <part>   one part (registry, kube-apiserver, argocd-application-controller), for fault tests
 #   buildctl <args>         the lab's buildctl against its BuildKit, e.g. `buildctl du` (the builder's cache)
-# Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry), BuildKit on 127.0.0.1:1234 and the buildx
+# Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry) and one that requires a password on
+# 127.0.0.1:5002 (htpasswd; the password is made at its first start, in .lab/private-registry/password), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (lab/cluster.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
@@ -25,7 +26,7 @@ source "$root/lab/argocd.sh"
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
   containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables conntrack:conntrack redis-server:redis-server
-  git:git)
+  git:git apache2-utils:htpasswd)
 
 packages() {
   local missing=() entry
@@ -62,7 +63,7 @@ lab_up() {
   local gitops=true n=15
   with_gitops "$@" || { gitops=false; n=13; }
   lab_prepare "$@"
-  step 4 $n "registry"; registry_up
+  step 4 $n "registries"; registry_up; private_registry_up
   step 5 $n "BuildKit"; buildkit_up
   step 6 $n "buildx builder tagship-lab"; builder_up
   step 7 $n "base image $BASE_IMAGE"; base_image_up
@@ -77,9 +78,10 @@ lab_down() {
   step 1 3 "stop Argo CD, Kubernetes and its containers"
   argocd_down
   cluster_down
-  step 2 3 "stop BuildKit and the registry"
+  step 2 3 "stop BuildKit and the registries"
   stop buildkit
   stop registry
+  stop private-registry
   step 3 3 "unmount anything left under $LAB, remove the bridge"
   if [[ -d "$LAB" ]]; then
     # BuildKit's snapshots, the pods' root filesystems, volumes and network namespaces are all mounted under
@@ -92,7 +94,7 @@ lab_down() {
 
 lab_status() {
   local ok=0 part
-  for part in registry buildkit; do
+  for part in registry private-registry buildkit; do
     if running "$part"; then echo "$part: running (pid $(cat "$LAB/$part.pid"))"; else echo "$part: stopped"; ok=1; fi
   done
   if [[ -f "$LAB/buildx/instances/tagship-lab" ]]; then echo "builder tagship-lab: configured"; else echo "builder tagship-lab: missing"; ok=1; fi

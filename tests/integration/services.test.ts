@@ -2,7 +2,8 @@
 // `pulumi config set --path 'tagship:services.<name>.<field>'` only. web is app/ on the lab's base image;
 // static is a Go binary in a FROM scratch image with no BASE_IMAGE and no ENTRYPOINT, run by the stack's
 // command and args as another UID, writing to a writable path, with env from a ConfigMap and its own
-// ServiceAccount. A release of one keeps the other's pods; a release of both rolls them out side by side.
+// ServiceAccount; private is the same binary pushed to and pulled from the lab's registry that requires a
+// password. A release of one keeps the others' pods; a release of two rolls them out side by side.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,12 +11,14 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { newStack, ROOT, sandbox, type Sandbox } from "./engine";
-import { isServing, Kube, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
+import { isServing, Kube, LAB, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
 import { loadLoop, type LoadResult } from "./load";
 
 const STACK = "it-services";
 const NAMESPACE = `hello-${STACK}`;
 const STATIC_UID = 65532;
+const PRIVATE_REGISTRY = "127.0.0.1:5002";
+const SERVICES = ["web", "static", "private"];
 
 interface Deployment {
   metadata: { annotations?: Record<string, string> };
@@ -23,7 +26,7 @@ interface Deployment {
 }
 interface ServicePod extends Pod {
   metadata: Pod["metadata"] & { uid: string; creationTimestamp: string; labels: Record<string, string> };
-  spec: { serviceAccountName?: string };
+  spec: { serviceAccountName?: string; imagePullSecrets?: { name: string }[] };
 }
 
 /** The static service's sources in the sandbox: its Dockerfile and the binary built here, as a team's CI would. */
@@ -55,9 +58,9 @@ describe("several services in one stack (direct mode)", () => {
   /** Load on both services' Services while `release` runs; what each saw. */
   async function releaseUnderLoad(release: () => Promise<unknown>): Promise<Record<string, LoadResult>> {
     let done = false;
-    const urls = { web: await kube.versionUrl(NAMESPACE, "web"), static: await kube.versionUrl(NAMESPACE, "static") };
-    const loads = Object.entries(urls).map(
-      async ([name, url]) => [name, await loadLoop({ url, minRequests: 2000, maxSeconds: 300, workers: 3, until: () => done })] as const,
+    const urls = await Promise.all(SERVICES.map(async (name) => [name, await kube.versionUrl(NAMESPACE, name)] as const));
+    const loads = urls.map(
+      async ([name, url]) => [name, await loadLoop({ url, minRequests: 2000, maxSeconds: 300, workers: 2, until: () => done })] as const,
     );
     try {
       await release();
@@ -72,22 +75,33 @@ describe("several services in one stack (direct mode)", () => {
     kube = new Kube();
     box = sandbox();
     addStaticService(box);
-    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK });
+    // The stack's registry is the private one, with its credentials; web and static push to the open one.
+    const password = fs.readFileSync(path.join(LAB, "private-registry", "password"), "utf8").trim();
+    const anonymous = await fetch(`http://${PRIVATE_REGISTRY}/v2/`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(anonymous.status, 401, "the private registry refuses anonymous access");
+    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, registry: PRIVATE_REGISTRY, registryUsername: "tagship" });
+    await stack.setConfig("tagship:registryPassword", { value: password, secret: true });
+    const staticLike = (name: string) => ({
+      [`services.${name}.context`]: "services/static",
+      [`services.${name}.replicas`]: "2",
+      [`services.${name}.command[0]`]: "/server",
+      [`services.${name}.args[0]`]: "--listen",
+      [`services.${name}.args[1]`]: ":8080",
+      [`services.${name}.args[2]`]: "--state",
+      [`services.${name}.args[3]`]: "/data/state",
+      [`services.${name}.runAsUser`]: String(STATIC_UID),
+      [`services.${name}.runAsGroup`]: String(STATIC_UID),
+      [`services.${name}.writablePaths./data`]: "8Mi",
+      [`services.${name}.env.MODE`]: name,
+    });
     await setPaths({
       "services.web.context": "app",
       "services.web.replicas": "2",
-      "services.static.context": "services/static",
-      "services.static.replicas": "2",
-      "services.static.command[0]": "/server",
-      "services.static.args[0]": "--listen",
-      "services.static.args[1]": ":8080",
-      "services.static.args[2]": "--state",
-      "services.static.args[3]": "/data/state",
-      "services.static.runAsUser": String(STATIC_UID),
-      "services.static.runAsGroup": String(STATIC_UID),
-      "services.static.writablePaths./data": "8Mi",
-      "services.static.env.MODE": "static",
+      "services.web.registry": LAB_STACK.registry,
+      ...staticLike("static"),
+      "services.static.registry": LAB_STACK.registry,
       "services.static.serviceAccount": "true",
+      ...staticLike("private"),
     });
   });
   after(async () => {
@@ -98,10 +112,16 @@ describe("several services in one stack (direct mode)", () => {
   it("first release: both services serve, each as configured", async () => {
     const result = await stack.up();
     const services = result.outputs.services?.value as Record<string, { imageRef: string; deploymentName: string }>;
-    assert.deepEqual(Object.keys(services).sort(), ["static", "web"]);
+    assert.deepEqual(Object.keys(services).sort(), [...SERVICES].sort());
     assert.match(services.static?.imageRef ?? "", /^127\.0\.0\.1:5000\/tagship\/static@sha256:[a-f0-9]{64}$/);
     assert.match(services.web?.imageRef ?? "", /^127\.0\.0\.1:5000\/tagship\/web@sha256:[a-f0-9]{64}$/);
-    for (const name of ["web", "static"]) assert.equal((await deployment(name)).status.readyReplicas, 2, name);
+    assert.match(services.private?.imageRef ?? "", /^127\.0\.0\.1:5002\/tagship\/private@sha256:[a-f0-9]{64}$/);
+    for (const name of SERVICES) assert.equal((await deployment(name)).status.readyReplicas, 2, name);
+    // private's pods pulled with the stack's pull Secret; the others name none.
+    const pullSecrets = async (name: string) => (await podsOf(name))[0]?.spec.imagePullSecrets?.map((s) => s.name);
+    assert.deepEqual(await pullSecrets("private"), ["hello-registry"]);
+    assert.equal(await pullSecrets("static"), undefined);
+    assert.equal((await versionOf(await kube.versionUrl(NAMESPACE, "private"))).mode, "private");
 
     const web = await versionOf(await kube.versionUrl(NAMESPACE, "web"));
     assert.equal(web.version, "1.0.0");
@@ -112,9 +132,13 @@ describe("several services in one stack (direct mode)", () => {
     assert.equal(pod?.spec.serviceAccountName, "static");
   });
 
-  it("a release of one service: 0 failed requests on either, the other keeps its ReplicaSet and pods", async () => {
-    const staticBefore = (await podsOf("static")).map((p) => p.metadata.uid).sort();
-    const revisionBefore = (await deployment("static")).metadata.annotations?.["deployment.kubernetes.io/revision"];
+  it("a release of one service: 0 failed requests on any, the others keep their ReplicaSets and pods", async () => {
+    const podsBefore = async () => Promise.all(["static", "private"].map(async (n) => (await podsOf(n)).map((p) => p.metadata.uid).sort()));
+    const revisions = () =>
+      Promise.all(
+        ["static", "private"].map(async (n) => (await deployment(n)).metadata.annotations?.["deployment.kubernetes.io/revision"]),
+      );
+    const [othersBefore, revisionsBefore] = [await podsBefore(), await revisions()];
     await setPaths({ "services.web.imageTag": "1.1.0" });
     // The preview names only web's image and Deployment.
     const preview = await stack.preview({ diff: false });
@@ -122,7 +146,8 @@ describe("several services in one stack (direct mode)", () => {
       .split("\n")
       .filter((l) => /^\s+[~+-]{1,2}\s/.test(l))
       .join("\n");
-    assert.doesNotMatch(changed, /static/, preview.stdout);
+    assert.doesNotMatch(changed, /static|private/, preview.stdout);
+    assert.match(changed, /web/, preview.stdout);
 
     const traffic = await releaseUnderLoad(() => stack.up());
     for (const [name, t] of Object.entries(traffic)) {
@@ -131,12 +156,13 @@ describe("several services in one stack (direct mode)", () => {
     }
     assert.ok(traffic.web?.versions["1.1.0"], JSON.stringify(traffic.web?.versions));
     assert.deepEqual(Object.keys(traffic.static?.versions ?? {}), ["1.0.0"]);
-    assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticBefore);
-    assert.equal((await deployment("static")).metadata.annotations?.["deployment.kubernetes.io/revision"], revisionBefore);
-    console.log(`web 1.0.0 → 1.1.0: ${traffic.web?.requests} + ${traffic.static?.requests} requests, 0 failed; static untouched`);
+    assert.deepEqual(await podsBefore(), othersBefore);
+    assert.deepEqual(await revisions(), revisionsBefore);
+    const counts = SERVICES.map((n) => `${n} ${traffic[n]?.requests}`).join(", ");
+    console.log(`web 1.0.0 → 1.1.0: requests ${counts}, 0 failed; static and private untouched`);
   });
 
-  it("a release of both: they roll out side by side, and the release ends when both are live", async () => {
+  it("a release of two: they roll out side by side, and the release ends when both are live", async () => {
     const before = new Set([...(await podsOf("web")), ...(await podsOf("static"))].map((p) => p.metadata.uid));
     await setPaths({ "services.web.imageTag": "1.2.0", "services.static.imageTag": "1.2.0" });
     const traffic = await releaseUnderLoad(() => stack.up());
@@ -155,6 +181,8 @@ describe("several services in one stack (direct mode)", () => {
     assert.equal(stat.length, 2);
     const overlap = Math.min(Math.max(...web), Math.max(...stat)) - Math.max(Math.min(...web), Math.min(...stat));
     assert.ok(overlap >= 0, `web's new pods at ${web.join(", ")}, static's at ${stat.join(", ")}: one rollout waited for the other`);
-    console.log(`both to 1.2.0 side by side: ${traffic.web?.requests} + ${traffic.static?.requests} requests, 0 failed`);
+    console.log(
+      `web and static to 1.2.0 side by side (overlap ${overlap / 1000} s): ${SERVICES.map((n) => `${n} ${traffic[n]?.requests}`).join(", ")} requests, 0 failed`,
+    );
   });
 });

@@ -1,0 +1,67 @@
+// An existing stack upgrades in place: a single-service stack deployed by the program as it was before a stack
+// could ship several services (its files taken from git at that commit) is updated by today's program with
+// nothing replaced, deleted or created, and its Deployment untouched.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { newStack, PROGRAM_FILES, ROOT, sandbox, type Sandbox } from "./engine";
+import { Kube, LAB_KUBECONFIG, LAB_STACK } from "./kube";
+
+// The last commit before services: its program deployed stacks of one service from the flat keys.
+const BEFORE_SERVICES = "179b02ce0458baa5577e840e686c02ed47edd50e";
+const STACK = "it-upgrade";
+const NAMESPACE = `hello-${STACK}`;
+
+/** Replaces the sandbox's program with the one at `commit` (git archive), or with this checkout's when undefined. */
+function installProgram(box: Sandbox, commit?: string): void {
+  for (const f of PROGRAM_FILES) fs.rmSync(path.join(box.workDir, f), { recursive: true, force: true });
+  if (commit === undefined) {
+    for (const f of PROGRAM_FILES) fs.cpSync(path.join(ROOT, f), path.join(box.workDir, f), { recursive: true });
+    return;
+  }
+  const archive = execFileSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...PROGRAM_FILES], { maxBuffer: 256 * 1024 * 1024 });
+  execFileSync("tar", ["-x", "-C", box.workDir], { input: archive });
+}
+
+describe("upgrade of a stack deployed before services", () => {
+  let box: Sandbox;
+  let stack: Stack;
+  let kube: Kube;
+
+  before(() => {
+    assert.ok(fs.existsSync(LAB_KUBECONFIG), `the lab's cluster is up (make lab-up): ${LAB_KUBECONFIG}`);
+    const known = execFileSync("git", ["-C", ROOT, "cat-file", "-t", BEFORE_SERVICES], { encoding: "utf8" }).trim();
+    assert.equal(known, "commit", `this test needs the repository's history (a full clone): ${BEFORE_SERVICES}`);
+    kube = new Kube();
+    box = sandbox();
+  });
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    box?.cleanup();
+  });
+
+  it("today's program updates it with 0 replaced, deleted or created, and the Deployment keeps its generation", async () => {
+    installProgram(box, BEFORE_SERVICES);
+    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, replicas: "2" });
+    await stack.up();
+    const generation = async () =>
+      (await kube.get<{ metadata: { generation: number } }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`))?.metadata
+        .generation;
+    const before = await generation();
+    assert.ok(before, "deployed by the earlier program");
+
+    installProgram(box);
+    const preview = await stack.preview();
+    const changes = preview.changeSummary;
+    for (const op of ["replace", "delete", "create", "create-replacement", "delete-replaced"] as const) {
+      assert.equal(changes[op] ?? 0, 0, `${op}: ${JSON.stringify(changes)}\n${preview.stdout}`);
+    }
+    const result = await stack.up();
+    assert.equal(result.summary.resourceChanges?.replace ?? 0, 0, JSON.stringify(result.summary.resourceChanges));
+    assert.equal(await generation(), before, "the Deployment was not changed: no pod restarted");
+    console.log(`upgraded in place: ${JSON.stringify(changes)}`);
+  });
+});
