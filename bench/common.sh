@@ -39,12 +39,13 @@ seconds() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# settle <namespace>: each measured run starts from a quiet lab: the previous rollout's old pods have
-# finished terminating (their preStop pause and drain would otherwise compete for the CPU with the next run's
-# start), and the node has had TAGSHIP_BENCH_QUIET seconds (default 5) to clean up after them.
+# settle <namespace>: each measured run starts from a quiet lab: the previous rollout's old pods (of every
+# Deployment in the namespace) have finished terminating (their preStop pause and drain would otherwise
+# compete for the CPU with the next run's start), and the node has had TAGSHIP_BENCH_QUIET seconds (default 5)
+# to clean up after them.
 settle() {
   local want
-  want=$(kubectl -n "$1" get deployment hello -o jsonpath='{.spec.replicas}')
+  want=$(kubectl -n "$1" get deployments -o jsonpath='{range .items[*]}{.spec.replicas}{"\n"}{end}' | awk '{s += $1} END {print s + 0}')
   for _ in $(seq 120); do
     [[ "$(kubectl -n "$1" get pods --no-headers 2>/dev/null | wc -l)" -eq "$want" ]] && break
     sleep 0.5

@@ -1,0 +1,117 @@
+// Several services in gitops mode, through `tagship ship` and the lab's Argo CD: one Application syncs both
+// services' manifests (the AppProject allowing the ConfigMap and ServiceAccount one of them renders); a release
+// of one, under load, leaves the other's pods alone; `rollback --service` returns one service to its previous
+// good release and leaves the other where it is.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { cliCommand, ROOT, type Sandbox } from "./engine";
+import { dropNamespace, Kube, labStack, type Pod } from "./kube";
+import { loadLoop } from "./load";
+
+const STACK = "it-services-gitops";
+const NAMESPACE = `hello-${STACK}`;
+
+interface LabelledPod extends Pod {
+  metadata: Pod["metadata"] & { uid: string; labels: Record<string, string> };
+}
+
+describe("several services in gitops mode", () => {
+  let box: Sandbox;
+  let stack: Stack;
+  let kube: Kube;
+
+  const podsOf = async (name: string) =>
+    (await kube.get<{ items: LabelledPod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io/name%3D${name}`))!
+      .items;
+  const versionOf = async (name: string) =>
+    ((await (await fetch(await kube.versionUrl(NAMESPACE, name), { signal: AbortSignal.timeout(5000) })).json()) as { version: string })
+      .version;
+  const setPaths = (values: Record<string, string>) =>
+    stack.setAllConfig(Object.fromEntries(Object.entries(values).map(([k, v]) => [`tagship:${k}`, { value: v }])), true);
+  async function tagship(...args: string[]): Promise<string> {
+    const run = await cliCommand(box, args[0] ?? "", [...args.slice(1), "--timeout", "240"], 420_000);
+    assert.equal(run.code, 0, run.output);
+    return run.output;
+  }
+
+  before(async () => {
+    kube = new Kube();
+    ({ box, stack } = await labStack(STACK, NAMESPACE, { deliveryMode: "gitops", imageTag: "1.0.0", progressDeadlineSeconds: "30" }));
+    const dir = path.join(box.workDir, "services", "static");
+    fs.mkdirSync(dir, { recursive: true });
+    const fixture = path.join(ROOT, "tests", "fixtures", "static-service");
+    fs.copyFileSync(path.join(fixture, "Dockerfile"), path.join(dir, "Dockerfile"));
+    execFileSync("go", ["build", "-trimpath", "-ldflags=-s", "-o", path.join(dir, "server"), "."], {
+      cwd: fixture,
+      env: { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
+      stdio: "pipe",
+    });
+    await setPaths({
+      "services.web.context": "app",
+      "services.web.replicas": "2",
+      "services.static.context": "services/static",
+      "services.static.replicas": "2",
+      "services.static.command[0]": "/server",
+      "services.static.args[0]": "--state",
+      "services.static.args[1]": "/tmp/state",
+      "services.static.runAsUser": "65532",
+      "services.static.writablePaths./tmp": "8Mi",
+      "services.static.env.MODE": "gitops",
+      "services.static.serviceAccount": "true",
+    });
+  });
+  after(async () => {
+    await stack?.destroy().catch(() => undefined);
+    await dropNamespace(NAMESPACE);
+    box?.cleanup();
+  });
+
+  it("first release: one commit, one Application, both services live", async () => {
+    const output = await tagship("ship", "--stack", STACK);
+    assert.match(output, /"release it-services-gitops (static 1\.0\.0, web 1\.0\.0|web 1\.0\.0, static 1\.0\.0)"/);
+    assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
+    assert.deepEqual([await versionOf("web"), await versionOf("static")], ["1.0.0", "1.0.0"]);
+    const rendered = fs.readdirSync(path.join(box.workDir, "deploy", STACK)).join(" ");
+    assert.match(rendered, /configmap/i);
+    assert.match(rendered, /serviceaccount/i);
+  });
+
+  it("a release of one service through git: 0 failed requests on both, the other keeps its pods", async () => {
+    const staticPods = (await podsOf("static")).map((p) => p.metadata.uid).sort();
+    await setPaths({ "services.web.imageTag": "1.1.0" });
+    let done = false;
+    const loads = Promise.all(
+      ["web", "static"].map(async (name) =>
+        loadLoop({ url: await kube.versionUrl(NAMESPACE, name), minRequests: 2000, maxSeconds: 300, workers: 3, until: () => done }),
+      ),
+    );
+    try {
+      await tagship("ship", "--stack", STACK);
+    } finally {
+      done = true;
+    }
+    const [web, stat] = await loads;
+    assert.equal(web?.failures, 0, web?.failureSamples.join("; "));
+    assert.equal(stat?.failures, 0, stat?.failureSamples.join("; "));
+    assert.equal(await versionOf("web"), "1.1.0");
+    assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticPods);
+    console.log(`gitops release of web 1.1.0: ${web?.requests} + ${stat?.requests} requests, 0 failed; static untouched`);
+  });
+
+  it("rollback --service web returns web to 1.0.0 by digest and leaves static as it is", async () => {
+    const staticPods = (await podsOf("static")).map((p) => p.metadata.uid).sort();
+    const refused = await cliCommand(box, "rollback", [STACK, "--timeout", "240"]);
+    assert.equal(refused.code, 2, refused.output);
+    assert.match(refused.output, /ships 2 services \((web, static|static, web)\): name one with --service/);
+    const output = await tagship("rollback", STACK, "--service", "web");
+    assert.match(output, /rolled back: it-services-gitops\/web runs 1\.0\.0/);
+    assert.equal(await versionOf("web"), "1.0.0");
+    assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticPods);
+    const config = await stack.getAllConfig();
+    assert.match(config["tagship:services"]?.value ?? "", /"imageRef":"127\.0\.0\.1:5000\/tagship\/web@sha256:/);
+  });
+});
