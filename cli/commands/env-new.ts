@@ -27,6 +27,16 @@ const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [
   "buildTarget",
   "buildArgs",
   "baseImage",
+  "services",
+  "env",
+  "command",
+  "args",
+  "runAsUser",
+  "runAsGroup",
+  "fsGroup",
+  "writablePaths",
+  "serviceAccount",
+  "automountServiceAccountToken",
   "kubeconfig",
   "kubeContext",
   "repoUrl",
@@ -108,11 +118,35 @@ export default command({
       .filter(([, v]) => v.secret)
       .map(([k]) => k);
     await ws.createStack(stack);
-    await ws.setAllConfig(stack, Object.fromEntries(settings.map(([k, v]) => [`tagship:${k}`, { value: v, secret: false }])));
+    // Objects and lists are set entry by entry with --path, so that they stay objects the user can set a path of;
+    // plain values without it, which would read a tag such as 007 as a number.
+    const structured = (k: string) => ["object", "list"].includes(CONFIG_KEYS[k as keyof typeof CONFIG_KEYS]?.type ?? "");
+    const plain = settings.filter(([k]) => !structured(k));
+    const paths = settings.filter(([k]) => structured(k)).flatMap(([k, v]) => pathEntries(`tagship:${k}`, JSON.parse(v) as unknown));
+    await ws.setAllConfig(stack, Object.fromEntries(plain.map(([k, v]) => [`tagship:${k}`, { value: v, secret: false }])));
+    if (paths.length > 0) await ws.setAllConfig(stack, Object.fromEntries(paths.map(([k, v]) => [k, { value: v, secret: false }])), true);
     console.log(`created stack ${stack} and Pulumi.${stack}.yaml (from ${options.from}):`);
     for (const [k, v] of settings) console.log(`  tagship:${k}: ${v}`);
     if (secrets.length > 0)
       console.log(`not copied (secrets; set them with \`pulumi config set --secret --stack ${stack}\`): ${secrets.join(", ")}`);
+    const ownReplicas = Object.entries(JSON.parse(source["tagship:services"]?.value ?? "{}") as Record<string, { replicas?: unknown }>)
+      .filter(([, svc]) => svc.replicas !== undefined)
+      .map(([name]) => name);
+    if (ownReplicas.length > 0)
+      console.log(
+        `services with replicas of their own (copied as they are; --replicas is the default of the others): ${ownReplicas.join(", ")}`,
+      );
     console.log(`deploy it with: make up STACK=${stack}`);
   },
 });
+
+/** A JSON value as `pulumi config set --path` entries: `a.b`, `a["/tmp"]` for keys that are not identifiers, `a[0]`. */
+export function pathEntries(prefix: string, value: unknown): [string, string][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => pathEntries(`${prefix}[${i}]`, v));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) =>
+      pathEntries(/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${prefix}.${k}` : `${prefix}[${JSON.stringify(k)}]`, v),
+    );
+  }
+  return [[prefix, String(value)]];
+}

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../cli/command";
+import { pathEntries } from "../../cli/commands/env-new";
 import { combinedVerdict } from "../../cli/release/gitops";
 import { pickService, servicesOf, versions } from "../../cli/release/services";
 
@@ -78,6 +79,23 @@ describe("several rollouts judged as one", () => {
         { name: "web", verdict: failed },
       ]).state,
       "failed",
+    );
+  });
+});
+
+describe("env-new's copy of structured keys", () => {
+  it("sets objects and lists entry by entry, with brackets for keys that are no identifiers", () => {
+    assert.deepEqual(
+      pathEntries("tagship:services", {
+        api: { context: "services/api", replicas: 2, args: ["--a", "b"], writablePaths: { "/tmp": "8Mi" } },
+      }),
+      [
+        ["tagship:services.api.context", "services/api"],
+        ["tagship:services.api.replicas", "2"],
+        ["tagship:services.api.args[0]", "--a"],
+        ["tagship:services.api.args[1]", "b"],
+        ['tagship:services.api.writablePaths["/tmp"]', "8Mi"],
+      ],
     );
   });
 });
