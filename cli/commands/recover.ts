@@ -16,6 +16,7 @@ import { liveLocks, stackLocks } from "../engine/locks";
 import { stackPrograms } from "../engine/orphans";
 import { openStack, stackNames, streamed, workspace } from "../engine/workspace";
 import { releaseStack } from "../release/deliver";
+import { servicesOf, versions } from "../release/services";
 
 export default command({
   name: "recover",
@@ -49,7 +50,8 @@ export default command({
     console.log(`2/3 pulumi refresh: ${JSON.stringify(refreshed.summary.resourceChanges ?? {})}`);
     console.log("3/3 the release again");
     const after = await releaseStack({ stack, cwd, timeoutSeconds });
-    console.log(`recovered: ${name} runs ${after.imageTag} (${after.imageRef})`);
+    const running = servicesOf(after).map((svc) => `${svc.imageTag ?? "?"} (${svc.imageRef ?? "?"})`);
+    console.log(`recovered: ${name} runs ${servicesOf(after).length === 1 ? running[0] : versions(after)}`);
   },
 });
 
