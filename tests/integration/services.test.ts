@@ -109,7 +109,7 @@ describe("several services in one stack (direct mode)", () => {
     box?.cleanup();
   });
 
-  it("first release: both services serve, each as configured", async () => {
+  it("first release: the three services serve, each as configured", async () => {
     const result = await stack.up();
     const services = result.outputs.services?.value as Record<string, { imageRef: string; deploymentName: string }>;
     assert.deepEqual(Object.keys(services).sort(), [...SERVICES].sort());
@@ -144,7 +144,7 @@ describe("several services in one stack (direct mode)", () => {
     const preview = await stack.preview({ diff: false });
     const changed = preview.stdout
       .split("\n")
-      .filter((l) => /^\s+[~+-]{1,2}\s/.test(l))
+      .filter((l) => /^\s+[~+-]{1,2}\s+[\w-]+:[\w./-]+:\w+\s/.test(l))
       .join("\n");
     assert.doesNotMatch(changed, /static|private/, preview.stdout);
     assert.match(changed, /web/, preview.stdout);

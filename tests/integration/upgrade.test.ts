@@ -15,15 +15,32 @@ const BEFORE_SERVICES = "179b02ce0458baa5577e840e686c02ed47edd50e";
 const STACK = "it-upgrade";
 const NAMESPACE = `hello-${STACK}`;
 
-/** Replaces the sandbox's program with the one at `commit` (git archive), or with this checkout's when undefined. */
-function installProgram(box: Sandbox, commit?: string): void {
+/** The sandbox's program as it was at `commit` (git archive of its files). */
+function installProgramAt(box: Sandbox, commit: string): void {
   for (const f of PROGRAM_FILES) fs.rmSync(path.join(box.workDir, f), { recursive: true, force: true });
-  if (commit === undefined) {
-    for (const f of PROGRAM_FILES) fs.cpSync(path.join(ROOT, f), path.join(box.workDir, f), { recursive: true });
-    return;
-  }
   const archive = execFileSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...PROGRAM_FILES], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync("tar", ["-x", "-C", box.workDir], { input: archive });
+}
+
+/**
+ * Brings the sandbox's program to this checkout's as `git checkout` does: files that changed are written, new ones
+ * added, removed ones deleted, and the rest left untouched (with their times, which the image build sees).
+ */
+function checkoutProgram(box: Sandbox): void {
+  const files = (dir: string) =>
+    PROGRAM_FILES.flatMap((f) =>
+      fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isDirectory()
+        ? (fs.readdirSync(path.join(dir, f), { recursive: true }) as string[]).map((p) => path.join(f, p))
+        : [f],
+    ).filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile());
+  const wanted = new Set(files(ROOT));
+  for (const f of files(box.workDir)) if (!wanted.has(f)) fs.rmSync(path.join(box.workDir, f));
+  for (const f of wanted) {
+    const [from, to] = [path.join(ROOT, f), path.join(box.workDir, f)];
+    if (fs.existsSync(to) && fs.readFileSync(to).equals(fs.readFileSync(from))) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
 }
 
 describe("upgrade of a stack deployed before services", () => {
@@ -43,8 +60,8 @@ describe("upgrade of a stack deployed before services", () => {
     box?.cleanup();
   });
 
-  it("today's program updates it with 0 replaced, deleted or created, and the Deployment keeps its generation", async () => {
-    installProgram(box, BEFORE_SERVICES);
+  it("today's program updates it with 0 replaced, updated, deleted or created, and the Deployment keeps its generation", async () => {
+    installProgramAt(box, BEFORE_SERVICES);
     stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, replicas: "2" });
     await stack.up();
     const generation = async () =>
@@ -53,10 +70,10 @@ describe("upgrade of a stack deployed before services", () => {
     const before = await generation();
     assert.ok(before, "deployed by the earlier program");
 
-    installProgram(box);
-    const preview = await stack.preview();
+    checkoutProgram(box);
+    const preview = await stack.preview({ diff: true });
     const changes = preview.changeSummary;
-    for (const op of ["replace", "delete", "create", "create-replacement", "delete-replaced"] as const) {
+    for (const op of ["update", "replace", "delete", "create", "create-replacement", "delete-replaced"] as const) {
       assert.equal(changes[op] ?? 0, 0, `${op}: ${JSON.stringify(changes)}\n${preview.stdout}`);
     }
     const result = await stack.up();
