@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
-import { parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
+import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
 import type { Settings } from "./settings/settings";
 
 // Whether a key is stored encrypted. The SDK exports this at runtime but keeps it out of its typings;
@@ -56,6 +56,7 @@ export function loadSettings(): Settings {
       secrets,
       secret: (key: ConfigKeyName) => config.requireSecret(key),
       secretFields: (key: ConfigKeyName) => stringObjectFields(secretValues.get(key) ?? ""),
+      secretShape: (key: ConfigKeyName) => jsonShape(secretValues.get(key) ?? ""),
       fileExists: (path) => fs.existsSync(path),
       ...projectFiles("."),
     });

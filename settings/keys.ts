@@ -165,6 +165,15 @@ export const CONFIG_KEYS = {
     feeds: ["AppSecretArgs.data", "WorkloadArgs.secretEnv.names"],
   },
 
+  serviceSecrets: {
+    type: "object",
+    secret: true,
+    default: "",
+    description:
+      "Secret environment variables per service, an object of service: {NAME: value}; a service listed here gets these instead of appSecrets. Secret: set each with `pulumi config set --secret --path tagship:serviceSecrets.api.NAME`.",
+    feeds: ["AppSecretArgs.data"],
+  },
+
   // The rollout.
   replicas: {
     service: "replicas",

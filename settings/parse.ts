@@ -10,7 +10,7 @@ import { serviceSettings } from "./services";
 import { stackLabel, stackSettings } from "./stack";
 
 // The parser's input, importable from here with the parser.
-export { stringObjectFields, type ConfigSource } from "./source";
+export { jsonShape, stringObjectFields, type ConfigSource } from "./source";
 
 /**
  * Reads and checks a stack's whole config. Every problem is collected and thrown as one ValidationError

@@ -1,6 +1,6 @@
 import * as rules from "../components/rules";
 import type { Problem } from "../components/validation";
-import { appSecretSettings } from "./app-secrets";
+import { checkServiceSecrets, serviceSecretSettings } from "./app-secrets";
 import { imageSettings, imageTag } from "./image";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
@@ -24,7 +24,11 @@ export function serviceSettings(
   stack: StackSettings & { readonly credentials?: RegistryCredentials },
 ): ServiceSettings[] {
   const raw = r.text("services").trim();
-  if (raw === "") return [oneService(r, src, stack, stack.appName)];
+  if (raw === "") {
+    const only = oneService(r, src, stack, stack.appName);
+    checkServiceSecrets(r, src, [only.name]);
+    return [only];
+  }
   const entries = jsonObjectEntries(raw);
   if (entries === undefined || entries.length === 0) {
     r.report(
@@ -46,6 +50,11 @@ export function serviceSettings(
   }
   r.reportAll(uniqueProblems(problems));
   checkSharedRepositories(r, services);
+  checkServiceSecrets(
+    r,
+    src,
+    entries.map(([name]) => name),
+  );
   return services;
 }
 
@@ -58,7 +67,7 @@ function oneService(
 ): ServiceSettings {
   const tag = imageTag(r, stack.production);
   const image = imageSettings(r, src, { tag, appName: name, ...(stack.credentials ? { credentials: stack.credentials } : {}) });
-  const appSecrets = appSecretSettings(r, src);
+  const appSecrets = serviceSecretSettings(r, src, name);
   const workload = workloadSettings(r, {
     namespace: stack.namespace,
     version: tag,

@@ -18,6 +18,11 @@ export interface ConfigSource {
    * The only fact about a secret's value that parsing needs, and it holds no value.
    */
   readonly secretFields: (key: ConfigKeyName) => readonly string[] | undefined;
+  /**
+   * The shape of a secret key's JSON value, every scalar in it replaced by the name of its type ("string",
+   * "number"...); undefined when it is no JSON. Like secretFields, it holds no value.
+   */
+  readonly secretShape: (key: ConfigKeyName) => unknown;
   readonly fileExists: (path: string) => boolean;
   readonly isDirectory: (path: string) => boolean;
   /** The text of a file, relative to the project; undefined when it is no readable file. */
@@ -39,4 +44,23 @@ export function jsonObjectEntries(text: string): [string, unknown][] | undefined
 export function stringObjectFields(text: string): string[] | undefined {
   const entries = jsonObjectEntries(text);
   return entries?.every(([, v]) => typeof v === "string") ? entries.map(([k]) => k) : undefined;
+}
+
+/** A JSON text's shape: the same objects and lists, each scalar replaced by its type's name. Never echoes a value. */
+export function jsonShape(text: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const shape = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(shape)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]))
+        : v === null
+          ? "null"
+          : typeof v;
+  return shape(parsed);
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { release } from "../../release";
-import { parseSettings, stringObjectFields } from "../../settings/parse";
+import { jsonShape, parseSettings, stringObjectFields } from "../../settings/parse";
 import { findAll, recorded, settle, useMocks, valueOf, type Recorded } from "./harness";
 import { projectFiles, stackConfig } from "./stack-config";
 
@@ -19,6 +19,7 @@ function settingsFor(stack: string, values: Record<string, string>, secrets: Rec
     secrets: new Map(Object.keys(secrets).map((k) => [k, { encrypted: true }])),
     secret: (key) => pulumi.secret(secrets[key] ?? ""),
     secretFields: (key) => stringObjectFields(secrets[key] ?? ""),
+    secretShape: (key) => jsonShape(secrets[key] ?? ""),
     fileExists: () => true,
     ...projectFiles,
   });

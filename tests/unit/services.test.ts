@@ -190,6 +190,36 @@ describe("services", () => {
   });
 });
 
+describe("secret variables per service", () => {
+  const withSecrets = (secrets: Record<string, { value: string; encrypted: boolean }>) =>
+    configSource("dev", { ...stackConfig("dev"), "tagship:services": JSON.stringify(TWO) }, secrets, FILES);
+
+  it("a service listed in serviceSecrets gets its own; the others share appSecrets", async () => {
+    const s = parseSettings(
+      withSecrets({
+        serviceSecrets: { value: JSON.stringify({ api: { API_TOKEN: "api-only-s3cr3t" } }), encrypted: true },
+        appSecrets: { value: JSON.stringify({ SHARED: "shared-s3cr3t" }), encrypted: true },
+      }),
+    );
+    const api = byName(s.services, "api").appSecrets;
+    const web = byName(s.services, "web").appSecrets;
+    assert.deepEqual([api?.names, web?.names], [["API_TOKEN"], ["SHARED"]]);
+    assert.ok(api);
+    const values = await new Promise<Record<string, string>>((resolve) => api.values.apply(resolve));
+    assert.deepEqual(values, { API_TOKEN: "api-only-s3cr3t" });
+  });
+
+  it("refuses serviceSecrets in plaintext, of the wrong shape, or for a service the stack does not ship, never showing a value", () => {
+    const plain = problemsOf(withSecrets({ serviceSecrets: { value: JSON.stringify({ api: { A: "v4lue" } }), encrypted: false } }));
+    assert.match(plain, /tagship:serviceSecrets = "\(hidden\)": allowed a value stored encrypted/);
+    const flat = problemsOf(withSecrets({ serviceSecrets: { value: JSON.stringify({ A: "v4lue" }), encrypted: true } }));
+    assert.match(flat, /tagship:serviceSecrets = "\(hidden\)": allowed an object of service names to objects of variable names/);
+    const other = problemsOf(withSecrets({ serviceSecrets: { value: JSON.stringify({ db: { A: "v4lue" } }), encrypted: true } }));
+    assert.match(other, /tagship:serviceSecrets\.db = "\(hidden\)": allowed a service of the stack \(api, web\)/);
+    for (const m of [plain, flat, other]) assert.doesNotMatch(m, /v4lue/);
+  });
+});
+
 describe("runtime settings", () => {
   it("reads env, command, args, identity, writable paths and the service account", () => {
     const s = parseSettings(

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { projectFiles as projectFilesAt } from "../../config";
-import { stringObjectFields, type ConfigSource } from "../../settings/parse";
+import { jsonShape, stringObjectFields, type ConfigSource } from "../../settings/parse";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -50,6 +50,7 @@ export function configSource(
     secrets: new Map(Object.entries(secrets).map(([k, s]) => [k, { encrypted: s.encrypted }])),
     secret: (key) => pulumi.secret(secrets[key]?.value ?? ""),
     secretFields: (key) => stringObjectFields(secrets[key]?.value ?? ""),
+    secretShape: (key) => jsonShape(secrets[key]?.value ?? ""),
     fileExists: (p) => p === "/home/me/.kube/config" || p === ".lab/kubeconfig",
     ...(files
       ? {
