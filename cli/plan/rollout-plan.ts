@@ -127,60 +127,20 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export function stackPlan(stack: string, preview: PreviewJson, current: readonly StateResource[] = []): string {
   const steps = preview.steps ?? [];
   const lines = [`### Rollout plan: stack \`${stack}\``, ""];
-  const deployment = steps.find((s) => typeOf(s) === DEPLOYMENT && !REPLACEMENT_HALVES.has(s.op));
-  const before = specOf<DeploymentSpec>(deployment?.oldState);
-  const after = specOf<DeploymentSpec>(deployment?.newState);
-
-  const live = current.find((r) => r.type === DEPLOYMENT);
-  if (!deployment) {
-    const image = specOf<DeploymentSpec>(live)?.template?.spec?.containers?.[0]?.image;
-    lines.push(
-      live ? `The Deployment is unchanged (${code(image)}): nothing rolls out.` : "No Deployment in this stack: nothing rolls out.",
-    );
-  } else if (!after) {
-    lines.push(`**The Deployment \`${nameOf(deployment.urn)}\` is deleted: every pod of the service stops.**`);
-  } else {
-    const container = (d?: DeploymentSpec) => d?.template?.spec?.containers?.[0];
-    const version = (d?: DeploymentSpec) => d?.template?.metadata?.labels?.["app.kubernetes.io/version"];
-    const rolling = (d?: DeploymentSpec) => d?.strategy?.rollingUpdate ?? {};
-    const row = (what: string, a?: IntOrPercent, b?: IntOrPercent) =>
-      `| ${what} | ${code(a)} | ${same(a, b) ? "unchanged" : `**${code(b)}**`} |`;
-    lines.push(
-      "| | now | after this change |",
-      "| --- | --- | --- |",
-      row("image", container(before)?.image, container(after)?.image),
-      row("version", version(before), version(after)),
-      row("replicas", before?.replicas, after.replicas),
-      row("maxSurge", rolling(before).maxSurge, rolling(after).maxSurge),
-      row("maxUnavailable", rolling(before).maxUnavailable, rolling(after).maxUnavailable),
-      "",
-    );
-    const e = estimateRollout(after);
-    const basis = `readiness every ${container(after)?.readinessProbe?.periodSeconds ?? 10} s, minReadySeconds ${after.minReadySeconds ?? 0}`;
-    if (deployment.op === "create") {
-      lines.push(
-        `First rollout: ${after.replicas ?? 1} pods start together; ready in about ${e.seconds[0] / e.batches}–${e.seconds[1] / e.batches} s (${basis}).`,
-      );
-    } else if (same(before?.template, after.template)) {
-      lines.push("No rollout: the pod template is unchanged, so the running pods stay as they are.");
-    } else {
-      lines.push(
-        `Rollout: ${e.batches} batch${e.batches === 1 ? "" : "es"} of ${e.podsPerBatch} new pod${e.podsPerBatch === 1 ? "" : "s"}, ` +
-          `never fewer than ${e.minReady} ready; estimated ${e.seconds[0]}–${e.seconds[1]} s (${basis}); ` +
-          `fails after ${after.progressDeadlineSeconds ?? 600} s without progress.`,
-      );
-    }
+  // One section per service: each Deployment the preview or the current state names.
+  const deployments = [
+    ...new Set([
+      ...steps.filter((s) => typeOf(s) === DEPLOYMENT && !REPLACEMENT_HALVES.has(s.op)).map((s) => nameOf(s.urn)),
+      ...current.filter((r) => r.type === DEPLOYMENT).map((r) => nameOf(r.urn)),
+    ]),
+  ];
+  if (deployments.length === 0) lines.push("No Deployment in this stack: nothing rolls out.");
+  for (const [i, name] of deployments.entries()) {
+    // Resources of one service share the start of their names: <service>-deployment, <service>-pdb.
+    const service = name.replace(/-deployment$/, "");
+    if (deployments.length > 1) lines.push(...(i > 0 ? [""] : []), `#### Service \`${service}\``, "");
+    lines.push(...deploymentPlan(steps, current, name), ...pdbPlan(steps, current, `${service}-pdb`));
   }
-
-  const pdbStep = steps.find((s) => typeOf(s) === PDB && !REPLACEMENT_HALVES.has(s.op));
-  const pdb = pdbStep ? specOf<PdbSpec>(pdbStep.newState) : specOf<PdbSpec>(current.find((r) => r.type === PDB));
-  lines.push(
-    pdbStep === undefined && current.length === 0
-      ? "PodDisruptionBudget: unchanged (the stack's current state was not given)."
-      : pdb
-        ? `PodDisruptionBudget: ${pdb.maxUnavailable !== undefined ? `maxUnavailable ${pdb.maxUnavailable}` : `minAvailable ${pdb.minAvailable ?? "–"}`} (node drains take that many pods at a time).`
-        : "PodDisruptionBudget: none after this change: a node drain may stop every pod at once.",
-  );
 
   // Replacements and deletions first, loudest for the Deployment.
   const changes = steps.filter((s) => s.op !== "same" && !REPLACEMENT_HALVES.has(s.op) && !typeOf(s).startsWith("pulumi:"));
@@ -208,6 +168,63 @@ export function stackPlan(stack: string, preview: PreviewJson, current: readonly
   if (changes.length > MAX_LISTED_CHANGES) lines.push(`- … and ${changes.length - MAX_LISTED_CHANGES} more`);
   lines.push("", "</details>");
   return lines.join("\n");
+}
+
+/** What a change does to one Deployment: its image, version and rollout, and how long it should take. */
+function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): string[] {
+  const deployment = steps.find((s) => typeOf(s) === DEPLOYMENT && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
+  const before = specOf<DeploymentSpec>(deployment?.oldState);
+  const after = specOf<DeploymentSpec>(deployment?.newState);
+  if (!deployment) {
+    const live = current.find((r) => r.type === DEPLOYMENT && nameOf(r.urn) === name);
+    const image = specOf<DeploymentSpec>(live)?.template?.spec?.containers?.[0]?.image;
+    return [`The Deployment is unchanged (${code(image)}): nothing rolls out.`];
+  }
+  if (!after) return [`**The Deployment \`${name}\` is deleted: every pod of the service stops.**`];
+  const container = (d?: DeploymentSpec) => d?.template?.spec?.containers?.[0];
+  const version = (d?: DeploymentSpec) => d?.template?.metadata?.labels?.["app.kubernetes.io/version"];
+  const rolling = (d?: DeploymentSpec) => d?.strategy?.rollingUpdate ?? {};
+  const row = (what: string, a?: IntOrPercent, b?: IntOrPercent) =>
+    `| ${what} | ${code(a)} | ${same(a, b) ? "unchanged" : `**${code(b)}**`} |`;
+  const lines = [
+    "| | now | after this change |",
+    "| --- | --- | --- |",
+    row("image", container(before)?.image, container(after)?.image),
+    row("version", version(before), version(after)),
+    row("replicas", before?.replicas, after.replicas),
+    row("maxSurge", rolling(before).maxSurge, rolling(after).maxSurge),
+    row("maxUnavailable", rolling(before).maxUnavailable, rolling(after).maxUnavailable),
+    "",
+  ];
+  const e = estimateRollout(after);
+  const basis = `readiness every ${container(after)?.readinessProbe?.periodSeconds ?? 10} s, minReadySeconds ${after.minReadySeconds ?? 0}`;
+  if (deployment.op === "create") {
+    lines.push(
+      `First rollout: ${after.replicas ?? 1} pods start together; ready in about ${e.seconds[0] / e.batches}–${e.seconds[1] / e.batches} s (${basis}).`,
+    );
+  } else if (same(before?.template, after.template)) {
+    lines.push("No rollout: the pod template is unchanged, so the running pods stay as they are.");
+  } else {
+    lines.push(
+      `Rollout: ${e.batches} batch${e.batches === 1 ? "" : "es"} of ${e.podsPerBatch} new pod${e.podsPerBatch === 1 ? "" : "s"}, ` +
+        `never fewer than ${e.minReady} ready; estimated ${e.seconds[0]}–${e.seconds[1]} s (${basis}); ` +
+        `fails after ${after.progressDeadlineSeconds ?? 600} s without progress.`,
+    );
+  }
+  return lines;
+}
+
+/** A service's disruption budget after the change: from the preview, else from the stack's current state. */
+function pdbPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): string[] {
+  const pdbStep = steps.find((s) => typeOf(s) === PDB && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
+  const pdb = pdbStep ? specOf<PdbSpec>(pdbStep.newState) : specOf<PdbSpec>(current.find((r) => r.type === PDB && nameOf(r.urn) === name));
+  return [
+    pdbStep === undefined && current.length === 0
+      ? "PodDisruptionBudget: unchanged (the stack's current state was not given)."
+      : pdb
+        ? `PodDisruptionBudget: ${pdb.maxUnavailable !== undefined ? `maxUnavailable ${pdb.maxUnavailable}` : `minAvailable ${pdb.minAvailable ?? "–"}`} (node drains take that many pods at a time).`
+        : "PodDisruptionBudget: none after this change: a node drain may stop every pod at once.",
+  ];
 }
 
 /** The plans of several stacks, cut to fit one pull-request comment however large the previews. */

@@ -107,6 +107,31 @@ describe("rollout plan", () => {
     assert.match(plan, /PodDisruptionBudget: maxUnavailable 1/);
   });
 
+  it("plans each service of a stack of several: the one that changes rolls, the others are named unchanged", () => {
+    const urn = (name: string) => DEPLOYMENT_URN.replace("hello-deployment", `${name}-deployment`);
+    const plan = stackPlan(
+      "dev",
+      {
+        steps: [{ ...update(spec(), spec({ version: "2.0.0", image: digest("b") })), urn: urn("api") }],
+        changeSummary: { same: 20, update: 1 },
+      },
+      [
+        { urn: urn("api"), ...state(spec()) },
+        { urn: urn("web"), ...state(spec({ image: digest("c") })) },
+        {
+          urn: "urn:pulumi:dev::tagship::kubernetes:policy/v1:PodDisruptionBudget::web-pdb",
+          type: "kubernetes:policy/v1:PodDisruptionBudget",
+          inputs: { spec: { maxUnavailable: 2 } },
+        },
+      ],
+    );
+    const [api, web] = plan.split("#### Service `web`");
+    assert.match(api ?? "", /#### Service `api`[\s\S]*\| version \| `1\.0\.0` \| \*\*`2\.0\.0`\*\* \|[\s\S]*Rollout: 3 batches/);
+    assert.match(api ?? "", /PodDisruptionBudget: none after this change/);
+    assert.ok(web?.includes(`The Deployment is unchanged (\`${digest("c")}\`): nothing rolls out.`), plan);
+    assert.match(web ?? "", /PodDisruptionBudget: maxUnavailable 2/);
+  });
+
   it("stays under GitHub's 65,536-character comment limit however large the previews", () => {
     const many: PreviewJson = {
       steps: Array.from({ length: 20_000 }, (_, i) => ({
