@@ -7,9 +7,12 @@
  * --rollback-on-failure: when the release does not go live, release the stack's last good digest again
  * (rollback does the same by hand) and still fail, naming both.
  */
-import { command, requireStacks } from "../command";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { serviceResourceNames } from "../../components/resource-names";
+import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
 import { releaseDigests, releaseStack, type Pin, type ReleaseOptions } from "../release/deliver";
+import type { Outputs } from "../release/gitops";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
 import { servicesOf } from "../release/services";
@@ -17,8 +20,14 @@ import { servicesOf } from "../release/services";
 export default command({
   name: "ship",
   summary: "release a stack: pulumi up, then in gitops mode the push and the wait for Argo CD; ends when live",
-  usage: "[--rollback-on-failure]",
+  usage: "[--service <name>] [--rollback-on-failure]",
   options: {
+    service: {
+      type: "string",
+      value: "<name>",
+      description:
+        "release only this service (its image, Secret and workload); the others keep what they run, even if their config changed",
+    },
     "rollback-on-failure": {
       type: "boolean",
       default: false,
@@ -32,7 +41,8 @@ export default command({
     const stack = await openStack(cwd, name);
     const [names, before] = await Promise.all([stackNames(cwd), stackOutputs(stack)]);
     requireStacks(names, [["--stack", name]]);
-    const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before };
+    const targets = options.service === undefined ? undefined : await serviceTargets(stack, before, options.service);
+    const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before, ...(targets ? { targets } : {}) };
     try {
       await releaseStack(release);
     } catch (e) {
@@ -73,4 +83,19 @@ async function rollBack(release: ReleaseOptions, failure: Error): Promise<never>
   console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release: ${what}`);
   await releaseDigests({ stack, cwd, timeoutSeconds, before: outputs }, pins);
   throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${what} again`);
+}
+
+/**
+ * The URNs of one service's resources, for a release of that service alone. The service must be one the stack
+ * ships now or is configured to ship.
+ */
+async function serviceTargets(stack: Stack, before: Outputs, service: string): Promise<string[]> {
+  const configured = Object.keys(JSON.parse((await stack.getAllConfig())["tagship:services"]?.value ?? "{}") as object);
+  const known = [...new Set([...servicesOf(before).map((s) => s.name), ...configured])];
+  if (!known.includes(service))
+    throw new UsageError(
+      `--service = "${service}": stack ${stack.name} has no such service; its services: ${known.join(", ") || "none yet"}`,
+    );
+  const project = (await stack.workspace.projectSettings()).name;
+  return serviceResourceNames(service).map((n) => `urn:pulumi:${stack.name}::${project}::**::${n}`);
 }

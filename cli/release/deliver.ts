@@ -24,6 +24,8 @@ export interface ReleaseOptions {
   readonly timeoutSeconds: number;
   /** The stack's outputs before the release, when the caller has read them already. */
   readonly before?: Outputs;
+  /** Update only the resources with these URNs (wildcards allowed): `ship --service`. @default the whole stack */
+  readonly targets?: readonly string[];
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
@@ -63,7 +65,12 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
 async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
   clock.mark("engine: start");
   try {
-    await update(o.stack, { policyPacks: policyPacks(o.cwd), ...streamed, onEvent: engineEvents(clock) });
+    await update(o.stack, {
+      policyPacks: policyPacks(o.cwd),
+      ...(o.targets ? { target: [...o.targets] } : {}),
+      ...streamed,
+      onEvent: engineEvents(clock),
+    });
   } catch (e) {
     // The engine's own output, streamed above, says why; the Automation API's error repeats all of it.
     throw new Error(`pulumi up of stack ${o.stack.name} failed (exit ${exitCode(e)}); the release is not live`);

@@ -1,7 +1,7 @@
 // Several services in gitops mode, through `tagship ship` and the lab's Argo CD: one Application syncs both
 // services' manifests (the AppProject allowing the ConfigMap and ServiceAccount one of them renders); a release
 // of one, under load, leaves the other's pods alone; `rollback --service` returns one service to its previous
-// good release and leaves the other where it is.
+// good release and leaves the other where it is; `ship --service` releases one service alone.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -114,5 +114,19 @@ describe("several services in gitops mode", () => {
     assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticPods);
     const config = await stack.getAllConfig();
     assert.match(config["tagship:services"]?.value ?? "", /"imageRef":"127\.0\.0\.1:5000\/tagship\/web@sha256:/);
+  });
+
+  it("ship --service web releases web alone though static's config changed too; a plain ship then releases static", async () => {
+    const staticPods = (await podsOf("static")).map((p) => p.metadata.uid).sort();
+    await setPaths({ "services.web.imageTag": "1.2.0", "services.static.imageTag": "1.2.0" });
+    // The rollback pinned web to a digest: back to building it.
+    await stack.removeConfig("tagship:services.web.imageRef", true);
+    const output = await tagship("ship", "--stack", STACK, "--service", "web");
+    assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
+    assert.equal(await versionOf("web"), "1.2.0");
+    assert.equal(await versionOf("static"), "1.0.0");
+    assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticPods);
+    await tagship("ship", "--stack", STACK);
+    assert.equal(await versionOf("static"), "1.2.0");
   });
 });

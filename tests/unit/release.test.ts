@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceResourceNames } from "../../components/resource-names";
 import { release } from "../../release";
 import { jsonShape, parseSettings, stringObjectFields } from "../../settings/parse";
 import { findAll, recorded, settle, useMocks, valueOf, type Recorded } from "./harness";
@@ -269,5 +270,14 @@ describe("release", () => {
       "Service",
       "ServiceAccount",
     ]);
+  });
+
+  it("serviceResourceNames lists every resource a service registers, and none of another service", async () => {
+    const services = JSON.stringify({ api: { context: "app", env: { A: "1" }, serviceAccount: true }, "api-v2": { context: "app" } });
+    const rs = await run("dev", { ...stackConfig("dev"), "tagship:services": services }, { appSecrets: JSON.stringify({ T: "x" }) });
+    const names = new Set(serviceResourceNames("api"));
+    const registered = rs.filter((r) => r.name === "api" || (r.name.startsWith("api-") && !r.name.startsWith("api-v2"))).map((r) => r.name);
+    assert.deepEqual([...new Set(registered)].sort(), [...names].sort());
+    assert.ok(rs.filter((r) => r.name.startsWith("api-v2")).every((r) => !names.has(r.name)));
   });
 });
