@@ -1,22 +1,22 @@
-// Several services in gitops mode, through `tagship ship` and the lab's Argo CD: one Application syncs both
-// services' manifests (the AppProject allowing the ConfigMap and ServiceAccount one of them renders); a release
+// Several services in gitops mode, through `tagship ship` and the lab's Argo CD (web: app/; static: the Go binary
+// with env and its own ServiceAccount; private: the same binary from the password-protected registry): one
+// Application syncs every service's manifests (the AppProject allowing the ConfigMap and ServiceAccount one of them renders); a release
 // of one, under load, leaves the other's pods alone; `rollback --service` returns one service to its previous
 // good release and leaves the other where it is; `ship --service` releases one service alone.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, ROOT, type Sandbox } from "./engine";
-import { dropNamespace, Kube, labStack, type Pod } from "./kube";
+import { cliCommand, filesUnder, type Sandbox } from "./engine";
+import { dropNamespace, Kube, LAB, LAB_STACK, labStack, type Pod } from "./kube";
 import { loadLoop } from "./load";
+import { addStaticService, PRIVATE_REGISTRY, privateRegistryPassword, staticServiceConfig } from "./static-service";
 
 const STACK = "it-services-gitops";
 const NAMESPACE = `hello-${STACK}`;
 
 interface LabelledPod extends Pod {
-  metadata: Pod["metadata"] & { uid: string; labels: Record<string, string> };
+  metadata: Pod["metadata"] & { uid: string; labels: Record<string, string>; creationTimestamp: string };
 }
 
 describe("several services in gitops mode", () => {
@@ -41,27 +41,21 @@ describe("several services in gitops mode", () => {
   before(async () => {
     kube = new Kube();
     ({ box, stack } = await labStack(STACK, NAMESPACE, { deliveryMode: "gitops", imageTag: "1.0.0", progressDeadlineSeconds: "30" }));
-    const dir = path.join(box.workDir, "services", "static");
-    fs.mkdirSync(dir, { recursive: true });
-    const fixture = path.join(ROOT, "tests", "fixtures", "static-service");
-    fs.copyFileSync(path.join(fixture, "Dockerfile"), path.join(dir, "Dockerfile"));
-    execFileSync("go", ["build", "-trimpath", "-ldflags=-s", "-o", path.join(dir, "server"), "."], {
-      cwd: fixture,
-      env: { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
-      stdio: "pipe",
+    addStaticService(box);
+    // The stack's registry is the private one, with its credentials; web and static push to the open one.
+    await stack.setAllConfig({
+      "tagship:registry": { value: PRIVATE_REGISTRY },
+      "tagship:registryUsername": { value: "tagship" },
+      "tagship:registryPassword": { value: privateRegistryPassword(LAB), secret: true },
     });
     await setPaths({
       "services.web.context": "app",
       "services.web.replicas": "2",
-      "services.static.context": "services/static",
-      "services.static.replicas": "2",
-      "services.static.command[0]": "/server",
-      "services.static.args[0]": "--state",
-      "services.static.args[1]": "/tmp/state",
-      "services.static.runAsUser": "65532",
-      "services.static.writablePaths./tmp": "8Mi",
-      "services.static.env.MODE": "gitops",
+      "services.web.registry": LAB_STACK.registry,
+      ...staticServiceConfig("static"),
+      "services.static.registry": LAB_STACK.registry,
       "services.static.serviceAccount": "true",
+      ...staticServiceConfig("private"),
     });
   });
   after(async () => {
@@ -74,7 +68,7 @@ describe("several services in gitops mode", () => {
     const output = await tagship("ship", "--stack", STACK);
     assert.match(output, /"release it-services-gitops (static 1\.0\.0, web 1\.0\.0|web 1\.0\.0, static 1\.0\.0)"/);
     assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
-    assert.deepEqual([await versionOf("web"), await versionOf("static")], ["1.0.0", "1.0.0"]);
+    assert.deepEqual([await versionOf("web"), await versionOf("static"), await versionOf("private")], ["1.0.0", "1.0.0", "1.0.0"]);
     // Argo CD synced them: the AppProject allows the ConfigMap and ServiceAccount static renders.
     const rendered = filesUnder(path.join(box.workDir, "deploy", STACK)).join(" ");
     assert.match(rendered, /configmap/i);
@@ -107,7 +101,7 @@ describe("several services in gitops mode", () => {
     const staticPods = (await podsOf("static")).map((p) => p.metadata.uid).sort();
     const refused = await cliCommand(box, "rollback", [STACK, "--timeout", "240"]);
     assert.equal(refused.code, 2, refused.output);
-    assert.match(refused.output, /ships 2 services \((web, static|static, web)\): name one with --service/);
+    assert.match(refused.output, /ships 3 services \([a-z, ]+\): name one with --service/);
     const output = await tagship("rollback", STACK, "--service", "web");
     assert.match(output, /rolled back: it-services-gitops\/web runs 1\.0\.0/);
     assert.equal(await versionOf("web"), "1.0.0");
@@ -128,5 +122,17 @@ describe("several services in gitops mode", () => {
     assert.deepEqual((await podsOf("static")).map((p) => p.metadata.uid).sort(), staticPods);
     await tagship("ship", "--stack", STACK);
     assert.equal(await versionOf("static"), "1.2.0");
+  });
+
+  it("a release of two through git: both roll out side by side, and the release ends when both are live", async () => {
+    const before = new Set([...(await podsOf("web")), ...(await podsOf("private"))].map((p) => p.metadata.uid));
+    await setPaths({ "services.web.imageTag": "1.3.0", "services.private.imageTag": "1.3.0" });
+    await tagship("ship", "--stack", STACK);
+    assert.deepEqual([await versionOf("web"), await versionOf("private")], ["1.3.0", "1.3.0"]);
+    const created = async (name: string) =>
+      (await podsOf(name)).filter((p) => !before.has(p.metadata.uid)).map((p) => Date.parse(p.metadata.creationTimestamp));
+    const [web, priv] = [await created("web"), await created("private")];
+    const overlap = Math.min(Math.max(...web), Math.max(...priv)) - Math.max(Math.min(...web), Math.min(...priv));
+    assert.ok(overlap >= 0, `web's new pods at ${web.join(", ")}, private's at ${priv.join(", ")}: one rollout waited for the other`);
   });
 });

@@ -5,19 +5,16 @@
 // ServiceAccount; private is the same binary pushed to and pulled from the lab's registry that requires a
 // password. A release of one keeps the others' pods; a release of two rolls them out side by side.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, ROOT, sandbox, type Sandbox } from "./engine";
+import { newStack, sandbox, type Sandbox } from "./engine";
 import { isServing, Kube, LAB, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
 import { loadLoop, type LoadResult } from "./load";
+import { addStaticService, PRIVATE_REGISTRY, privateRegistryPassword, STATIC_UID, staticServiceConfig } from "./static-service";
 
 const STACK = "it-services";
 const NAMESPACE = `hello-${STACK}`;
-const STATIC_UID = 65532;
-const PRIVATE_REGISTRY = "127.0.0.1:5002";
 const SERVICES = ["web", "static", "private"];
 
 interface Deployment {
@@ -27,19 +24,6 @@ interface Deployment {
 interface ServicePod extends Pod {
   metadata: Pod["metadata"] & { uid: string; creationTimestamp: string; labels: Record<string, string> };
   spec: { serviceAccountName?: string; imagePullSecrets?: { name: string }[] };
-}
-
-/** The static service's sources in the sandbox: its Dockerfile and the binary built here, as a team's CI would. */
-function addStaticService(box: Sandbox): void {
-  const dir = path.join(box.workDir, "services", "static");
-  fs.mkdirSync(dir, { recursive: true });
-  const fixture = path.join(ROOT, "tests", "fixtures", "static-service");
-  fs.copyFileSync(path.join(fixture, "Dockerfile"), path.join(dir, "Dockerfile"));
-  execFileSync("go", ["build", "-trimpath", "-ldflags=-s", "-o", path.join(dir, "server"), "."], {
-    cwd: fixture,
-    env: { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" },
-    stdio: "pipe",
-  });
 }
 
 describe("several services in one stack (direct mode)", () => {
@@ -76,32 +60,19 @@ describe("several services in one stack (direct mode)", () => {
     box = sandbox();
     addStaticService(box);
     // The stack's registry is the private one, with its credentials; web and static push to the open one.
-    const password = fs.readFileSync(path.join(LAB, "private-registry", "password"), "utf8").trim();
+    const password = privateRegistryPassword(LAB);
     const anonymous = await fetch(`http://${PRIVATE_REGISTRY}/v2/`, { signal: AbortSignal.timeout(5000) });
     assert.equal(anonymous.status, 401, "the private registry refuses anonymous access");
     stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, registry: PRIVATE_REGISTRY, registryUsername: "tagship" });
     await stack.setConfig("tagship:registryPassword", { value: password, secret: true });
-    const staticLike = (name: string) => ({
-      [`services.${name}.context`]: "services/static",
-      [`services.${name}.replicas`]: "2",
-      [`services.${name}.command[0]`]: "/server",
-      [`services.${name}.args[0]`]: "--listen",
-      [`services.${name}.args[1]`]: ":8080",
-      [`services.${name}.args[2]`]: "--state",
-      [`services.${name}.args[3]`]: "/data/state",
-      [`services.${name}.runAsUser`]: String(STATIC_UID),
-      [`services.${name}.runAsGroup`]: String(STATIC_UID),
-      [`services.${name}.writablePaths./data`]: "8Mi",
-      [`services.${name}.env.MODE`]: name,
-    });
     await setPaths({
       "services.web.context": "app",
       "services.web.replicas": "2",
       "services.web.registry": LAB_STACK.registry,
-      ...staticLike("static"),
+      ...staticServiceConfig("static"),
       "services.static.registry": LAB_STACK.registry,
       "services.static.serviceAccount": "true",
-      ...staticLike("private"),
+      ...staticServiceConfig("private"),
     });
   });
   after(async () => {
