@@ -12,6 +12,7 @@ import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { CONFIG_KEYS } from "../../settings/keys";
 import { command, UsageError } from "../command";
 import { stackNames, workspace } from "../engine/workspace";
+import { configuredServices } from "../release/services";
 
 /** Keys that say where things live and what is released: shared by every environment of a project. */
 const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [
@@ -129,7 +130,11 @@ export default command({
     for (const [k, v] of settings) console.log(`  tagship:${k}: ${v}`);
     if (secrets.length > 0)
       console.log(`not copied (secrets; set them with \`pulumi config set --secret --stack ${stack}\`): ${secrets.join(", ")}`);
-    const ownReplicas = Object.entries(JSON.parse(source["tagship:services"]?.value ?? "{}") as Record<string, { replicas?: unknown }>)
+    const services =
+      configuredServices(source) === undefined
+        ? {}
+        : (JSON.parse(source["tagship:services"]?.value ?? "{}") as Record<string, { replicas?: unknown }>);
+    const ownReplicas = Object.entries(services)
       .filter(([, svc]) => svc.replicas !== undefined)
       .map(([name]) => name);
     if (ownReplicas.length > 0)

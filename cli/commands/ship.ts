@@ -15,7 +15,7 @@ import { releaseDigests, releaseStack, type Pin, type ReleaseOptions } from "../
 import type { Outputs } from "../release/gitops";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
-import { servicesOf } from "../release/services";
+import { configuredServices, servicesOf } from "../release/services";
 
 export default command({
   name: "ship",
@@ -90,7 +90,7 @@ async function rollBack(release: ReleaseOptions, failure: Error): Promise<never>
  * ships now or is configured to ship.
  */
 async function serviceTargets(stack: Stack, before: Outputs, service: string): Promise<string[]> {
-  const configured = Object.keys(JSON.parse((await stack.getAllConfig())["tagship:services"]?.value ?? "{}") as object);
+  const configured = configuredServices(await stack.getAllConfig()) ?? [];
   const known = [...new Set([...servicesOf(before).map((s) => s.name), ...configured])];
   if (!known.includes(service))
     throw new UsageError(

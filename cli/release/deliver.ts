@@ -13,7 +13,7 @@ import { pushAndWait, retireManifests, type Outputs } from "./gitops";
 import { entries, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
-import { servicesOf, versions } from "./services";
+import { configuredServices, servicesOf, versions } from "./services";
 import { recordRollout } from "./timeline";
 
 export interface ReleaseOptions {
@@ -123,7 +123,7 @@ export interface Pin {
  */
 export async function releaseDigests(o: ReleaseOptions, pins: readonly Pin[]): Promise<Outputs> {
   const config = await o.stack.getAllConfig();
-  const prefix = (service: string) => (config["tagship:services"] === undefined ? "tagship:" : `tagship:services.${service}.`);
+  const prefix = (service: string) => (configuredServices(config) === undefined ? "tagship:" : `tagship:services.${service}.`);
   await o.stack.setAllConfig(
     Object.fromEntries(
       pins.flatMap((p) => [

@@ -1,4 +1,5 @@
-/** The services of a stack as its outputs name them, and the one a command acts on (--service). */
+/** The services of a stack as its outputs and its config name them, and the one a command acts on (--service). */
+import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { ServiceOutputs } from "../../release";
 import { UsageError } from "../command";
 import type { Outputs } from "./gitops";
@@ -40,4 +41,19 @@ export function versions(outputs: Outputs): string {
   const services = servicesOf(outputs);
   if (services.length === 1) return `version ${services[0]?.imageTag ?? "?"}`;
   return services.map((svc) => `${svc.name} ${svc.imageTag ?? "?"}`).join(", ");
+}
+
+/**
+ * The services a stack's config declares (`tagship:services`), by name; undefined when it declares none, and so
+ * ships one service from the stack-wide keys. The engine lists the project's default ("") for a key not set.
+ */
+export function configuredServices(config: ConfigMap): string[] | undefined {
+  const raw = config["tagship:services"]?.value ?? "";
+  if (raw.trim() === "") return undefined;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed) : undefined;
+  } catch {
+    return undefined;
+  }
 }

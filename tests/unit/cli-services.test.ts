@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { UsageError } from "../../cli/command";
 import { pathEntries } from "../../cli/commands/env-new";
 import { combinedVerdict } from "../../cli/release/gitops";
-import { pickService, servicesOf, versions } from "../../cli/release/services";
+import { configuredServices, pickService, servicesOf, versions } from "../../cli/release/services";
 
 const svc = (name: string, tag: string) => ({ imageRef: `r/${name}@sha256:1`, imageTag: tag, deploymentName: name, serviceName: name });
 const two = { services: { api: svc("api", "1.4.0"), web: svc("web", "0.9.1") } };
@@ -97,5 +97,16 @@ describe("env-new's copy of structured keys", () => {
         ['tagship:services.api.writablePaths["/tmp"]', "8Mi"],
       ],
     );
+  });
+});
+
+describe("the services a stack's config declares", () => {
+  it("none for an unset key, which the engine lists with the project's empty default; the names otherwise", () => {
+    assert.equal(configuredServices({}), undefined);
+    assert.equal(configuredServices({ "tagship:services": { value: "", secret: false } }), undefined);
+    assert.deepEqual(configuredServices({ "tagship:services": { value: '{"api":{"context":"x"},"web":{}}', secret: false } }), [
+      "api",
+      "web",
+    ]);
   });
 });
