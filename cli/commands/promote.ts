@@ -8,7 +8,7 @@ import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
 import { releaseDigests } from "../release/deliver";
 import { liveDeployment, unhealthyAt } from "../release/live";
-import { pickService, servicesOf } from "../release/services";
+import { configuredServices, pickService } from "../release/services";
 
 export default command({
   name: "promote",
@@ -35,18 +35,16 @@ export default command({
     const why = unhealthyAt(await liveDeployment(cwd, from, source, service), service.imageRef);
     if (why) throw new Error(`not promoting ${from} to ${to}: ${why}; promote only what runs healthy`);
     const target = await openStack(cwd, to);
-    // The target must ship the same service: promoting api's image into web would be a silent mix-up.
-    const into = pickService(
-      await stackOutputs(target),
-      to,
-      options.service ?? (servicesOf(source).length === 1 ? undefined : service.name),
-    );
-    if (into.name !== service.name && servicesOf(source).length > 1)
-      throw new UsageError(`stack ${to} ships ${into.name}, not ${service.name}: promote a service between stacks that both ship it`);
+    // A target that declares services must ship this one (promoting api's image into web would be a silent
+    // mix-up); a target of one service from the stack-wide keys takes it whatever its name.
+    const configured = configuredServices(await target.getAllConfig());
+    const into = options.service ?? service.name;
+    if (configured !== undefined && !configured.includes(into))
+      throw new UsageError(
+        `stack ${to} has no service ${into} (its services: ${configured.join(", ")}): promote a service between stacks that both ship it`,
+      );
     console.log(`${from} runs ${service.name} ${service.imageTag} (${service.imageRef}), rollout complete: promoting to ${to}`);
-    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [
-      { service: into.name, imageRef: service.imageRef, tag: service.imageTag },
-    ]);
+    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [{ service: into, imageRef: service.imageRef, tag: service.imageTag }]);
     console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${service.imageRef}), built once, for ${from}`);
   },
 });

@@ -32,7 +32,7 @@ export function pickService(outputs: Outputs, stackName: string, name: string | 
   }
   const [only] = all;
   if (all.length === 1 && only) return only;
-  if (all.length === 0) throw new Error(`stack ${stackName} has no service yet: release it first`);
+  if (all.length === 0) throw new Error(`stack ${stackName} has no output imageRef: it has never been released; release it first`);
   throw new UsageError(`stack ${stackName} ships ${all.length} services (${names}): name one with --service`);
 }
 

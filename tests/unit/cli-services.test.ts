@@ -33,7 +33,7 @@ describe("a stack's services", () => {
       () => pickService(two, "dev", "db"),
       (e: Error) => e instanceof UsageError && /--service = "db": stack dev has no such service; its services: api, web/.test(e.message),
     );
-    assert.throws(() => pickService({}, "dev", undefined), /has no service yet/);
+    assert.throws(() => pickService({}, "dev", undefined), /stack dev has no output imageRef: it has never been released/);
   });
 
   it("versions name the version alone for one service and each service's for several", () => {
