@@ -16,11 +16,11 @@ export function podSpecOf(type: string, object: KubeObject): PodSpec | undefined
   return undefined;
 }
 
-/** A policy over each container of each pod template; `check` returns what is wrong with one container. */
-function containerPolicy(
+/** A policy over each pod template, wherever it sits; `check` returns what is wrong with it, one line each. */
+function podPolicy(
   name: string,
   description: string,
-  check: (c: Container, pod: PodSpec, args: ResourceValidationArgs) => string | undefined,
+  check: (pod: PodSpec, args: ResourceValidationArgs) => readonly string[],
 ): ResourceValidationPolicy {
   return {
     name,
@@ -28,13 +28,23 @@ function containerPolicy(
     validateResource: (args, report) => {
       if (!args.type.startsWith("kubernetes:")) return;
       const pod = podSpecOf(args.type, args.props as KubeObject);
-      if (!pod) return;
-      for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
-        const problem = check(c, pod, args);
-        if (problem) report(`container "${c.name}": ${problem}`);
-      }
+      if (pod) for (const problem of check(pod, args)) report(problem);
     },
   };
+}
+
+/** A policy over each container of each pod template; `check` returns what is wrong with one container. */
+function containerPolicy(
+  name: string,
+  description: string,
+  check: (c: Container, pod: PodSpec, args: ResourceValidationArgs) => string | undefined,
+): ResourceValidationPolicy {
+  return podPolicy(name, description, (pod, args) =>
+    [...(pod.initContainers ?? []), ...(pod.containers ?? [])].flatMap((c) => {
+      const problem = check(c, pod, args);
+      return problem ? [`container "${c.name}": ${problem}`] : [];
+    }),
+  );
 }
 
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
@@ -104,28 +114,12 @@ export const productionMaxUnavailable: ResourceValidationPolicy = {
   },
 };
 
-/** A policy over each pod template; `check` returns what is wrong with it. */
-function podPolicy(name: string, description: string, check: (pod: PodSpec) => string | undefined): ResourceValidationPolicy {
-  return {
-    name,
-    description,
-    validateResource: (args, report) => {
-      if (!args.type.startsWith("kubernetes:")) return;
-      const pod = podSpecOf(args.type, args.props as KubeObject);
-      const problem = pod && check(pod);
-      if (problem) report(problem);
-    },
-  };
-}
-
 export const boundedWritableVolumes = podPolicy(
   "bounded-writable-volumes",
   "Every emptyDir volume (a writable path) has a sizeLimit, so that one pod cannot fill its node's disk or memory.",
   (pod) => {
     const unbounded = (pod.volumes ?? []).filter((v) => v.emptyDir && !v.emptyDir.sizeLimit).map((v) => v.name ?? "(unnamed)");
-    return unbounded.length
-      ? `emptyDir volume ${unbounded.join(", ")} has no sizeLimit; give each writable path a size, e.g. 64Mi`
-      : undefined;
+    return unbounded.length ? [`emptyDir volume ${unbounded.join(", ")} has no sizeLimit; give each writable path a size, e.g. 64Mi`] : [];
   },
 );
 
@@ -134,8 +128,10 @@ export const serviceAccountToken = podPolicy(
   "A pod mounts an API token only with a ServiceAccount of its own: the namespace's default account is shared by every pod in it.",
   (pod) =>
     pod.automountServiceAccountToken !== false && (pod.serviceAccountName ?? "default") === "default"
-      ? `automountServiceAccountToken is ${JSON.stringify(pod.automountServiceAccountToken ?? "not set (true)")} with the namespace's default account; set it to false, or give the pods their own account (serviceAccount)`
-      : undefined,
+      ? [
+          `automountServiceAccountToken is ${JSON.stringify(pod.automountServiceAccountToken ?? "not set (true)")} with the namespace's default account; set it to false, or give the pods their own account (serviceAccount)`,
+        ]
+      : [],
 );
 
 export const podPolicies = [

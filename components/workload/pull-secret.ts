@@ -1,9 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as rules from "../rules";
 import { checkValue, throwIfAny, type Problem } from "../validation";
-import { WORKLOAD_DEFAULTS } from "./args";
-import { appLabels } from "./labels";
+import { stackSecret } from "./secret";
 
 export interface PullSecretArgs {
   /** The Secret's name; Workloads name it in WorkloadArgs.imagePullSecrets. */
@@ -42,17 +40,5 @@ export function registryPullSecret(resourceName: string, args: PullSecretArgs, o
     const entry = { username: args.username, password, auth };
     return JSON.stringify({ auths: Object.fromEntries(authHosts(args.registry).map((host) => [host, entry])) });
   });
-  return new k8s.core.v1.Secret(
-    resourceName,
-    {
-      metadata: {
-        name: args.name,
-        namespace: args.namespace,
-        labels: appLabels(args.appName, args.instance, args.partOf ?? WORKLOAD_DEFAULTS.partOf),
-      },
-      type: "kubernetes.io/dockerconfigjson",
-      stringData: { ".dockerconfigjson": pulumi.secret(config) },
-    },
-    opts,
-  );
+  return stackSecret(resourceName, args, "kubernetes.io/dockerconfigjson", { ".dockerconfigjson": config }, opts);
 }

@@ -31,16 +31,30 @@ export function appSecret(resourceName: string, args: AppSecretArgs, opts?: pulu
   const problems: Problem[] = [];
   checkValue(args.name, "AppSecretArgs.name", rules.dnsLabel(253), problems);
   throwIfAny(`secret "${resourceName}"`, problems);
+  return stackSecret(resourceName, args, "Opaque", args.data, opts);
+}
+
+/**
+ * A Secret of the stack's, labelled for its app, with `stringData` kept a Pulumi secret whatever is passed: what
+ * appSecret and registryPullSecret make.
+ */
+export function stackSecret(
+  resourceName: string,
+  meta: Pick<AppSecretArgs, "name" | "namespace" | "appName" | "instance" | "partOf">,
+  type: string,
+  stringData: pulumi.Input<Record<string, pulumi.Input<string>>>,
+  opts?: pulumi.CustomResourceOptions,
+) {
   return new k8s.core.v1.Secret(
     resourceName,
     {
       metadata: {
-        name: args.name,
-        namespace: args.namespace,
-        labels: appLabels(args.appName, args.instance, args.partOf ?? WORKLOAD_DEFAULTS.partOf),
+        name: meta.name,
+        namespace: meta.namespace,
+        labels: appLabels(meta.appName, meta.instance, meta.partOf ?? WORKLOAD_DEFAULTS.partOf),
       },
-      type: "Opaque",
-      stringData: pulumi.secret(args.data),
+      type,
+      stringData: pulumi.secret(stringData),
     },
     opts,
   );

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, filesUnder, type Sandbox } from "./engine";
-import { dropNamespace, Kube, LAB, LAB_STACK, labStack, type Pod } from "./kube";
+import { dropNamespace, Kube, labStack, type Pod } from "./kube";
 import { loadLoop } from "./load";
-import { addStaticService, PRIVATE_REGISTRY, privateRegistryPassword, staticServiceConfig } from "./static-service";
+import { addStaticService, configureThreeServices } from "./static-service";
 
 const STACK = "it-services-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -42,21 +42,7 @@ describe("several services in gitops mode", () => {
     kube = new Kube();
     ({ box, stack } = await labStack(STACK, NAMESPACE, { deliveryMode: "gitops", imageTag: "1.0.0", progressDeadlineSeconds: "30" }));
     addStaticService(box);
-    // The stack's registry is the private one, with its credentials; web and static push to the open one.
-    await stack.setAllConfig({
-      "tagship:registry": { value: PRIVATE_REGISTRY },
-      "tagship:registryUsername": { value: "tagship" },
-      "tagship:registryPassword": { value: privateRegistryPassword(LAB), secret: true },
-    });
-    await setPaths({
-      "services.web.context": "app",
-      "services.web.replicas": "2",
-      "services.web.registry": LAB_STACK.registry,
-      ...staticServiceConfig("static"),
-      "services.static.registry": LAB_STACK.registry,
-      "services.static.serviceAccount": "true",
-      ...staticServiceConfig("private"),
-    });
+    await configureThreeServices(stack);
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);

@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { newStack, sandbox, type Sandbox } from "./engine";
-import { isServing, Kube, LAB, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
+import { isServing, Kube, LAB_KUBECONFIG, LAB_STACK, type Pod } from "./kube";
 import { loadLoop, type LoadResult } from "./load";
-import { addStaticService, PRIVATE_REGISTRY, privateRegistryPassword, STATIC_UID, staticServiceConfig } from "./static-service";
+import { addStaticService, configureThreeServices, PRIVATE_REGISTRY, STATIC_UID } from "./static-service";
 
 const STACK = "it-services";
 const NAMESPACE = `hello-${STACK}`;
@@ -59,21 +59,10 @@ describe("several services in one stack (direct mode)", () => {
     kube = new Kube();
     box = sandbox();
     addStaticService(box);
-    // The stack's registry is the private one, with its credentials; web and static push to the open one.
-    const password = privateRegistryPassword(LAB);
     const anonymous = await fetch(`http://${PRIVATE_REGISTRY}/v2/`, { signal: AbortSignal.timeout(5000) });
     assert.equal(anonymous.status, 401, "the private registry refuses anonymous access");
-    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, registry: PRIVATE_REGISTRY, registryUsername: "tagship" });
-    await stack.setConfig("tagship:registryPassword", { value: password, secret: true });
-    await setPaths({
-      "services.web.context": "app",
-      "services.web.replicas": "2",
-      "services.web.registry": LAB_STACK.registry,
-      ...staticServiceConfig("static"),
-      "services.static.registry": LAB_STACK.registry,
-      "services.static.serviceAccount": "true",
-      ...staticServiceConfig("private"),
-    });
+    stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK });
+    await configureThreeServices(stack);
   });
   after(async () => {
     await stack?.destroy().catch(() => undefined);

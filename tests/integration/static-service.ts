@@ -2,7 +2,9 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { ROOT, type Sandbox } from "./engine";
+import { LAB, LAB_STACK } from "./kube";
 
 /** UID and GID the static service runs as: not app/'s 10001. */
 export const STATIC_UID = 65532;
@@ -24,7 +26,7 @@ export function addStaticService(box: Sandbox): void {
  * The config of a service `name` built from services/static: its command and arguments (the image has no
  * ENTRYPOINT), another UID, a writable /data for the state file it must write, 2 replicas and env MODE=<name>.
  */
-export function staticServiceConfig(name: string): Record<string, string> {
+function staticServiceConfig(name: string): Record<string, string> {
   const at = `services.${name}`;
   return {
     [`${at}.context`]: "services/static",
@@ -43,6 +45,29 @@ export function staticServiceConfig(name: string): Record<string, string> {
 
 /** The lab's registry that requires a password, and its credentials as the stack's config sets them. */
 export const PRIVATE_REGISTRY = "127.0.0.1:5002";
-export function privateRegistryPassword(lab: string): string {
+function privateRegistryPassword(lab: string): string {
   return fs.readFileSync(path.join(lab, "private-registry", "password"), "utf8").trim();
+}
+
+/**
+ * The lab tests' stack of three services, set as a team sets it (`pulumi config set --path`): web (app/), static
+ * (the Go binary, with its own ServiceAccount) on the open registry, and private, the same binary, on the stack's
+ * registry, the password-protected one, with its credentials.
+ */
+export async function configureThreeServices(stack: Stack): Promise<void> {
+  await stack.setAllConfig({
+    "tagship:registry": { value: PRIVATE_REGISTRY },
+    "tagship:registryUsername": { value: "tagship" },
+    "tagship:registryPassword": { value: privateRegistryPassword(LAB), secret: true },
+  });
+  const paths: Record<string, string> = {
+    "services.web.context": "app",
+    "services.web.replicas": "2",
+    "services.web.registry": LAB_STACK.registry,
+    ...staticServiceConfig("static"),
+    "services.static.registry": LAB_STACK.registry,
+    "services.static.serviceAccount": "true",
+    ...staticServiceConfig("private"),
+  };
+  await stack.setAllConfig(Object.fromEntries(Object.entries(paths).map(([k, v]) => [`tagship:${k}`, { value: v }])), true);
 }

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ValidationError } from "../../components/validation";
-import { parseSettings, type ConfigSource } from "../../settings/parse";
+import { parseSettings } from "../../settings/parse";
 import type { BuildImageSettings, ServiceSettings, Settings } from "../../settings/settings";
-import { configSource as source, stackConfig } from "./stack-config";
+import { configSource as source, stackConfig, problemsOf } from "./stack-config";
 
 /** The stack's only service, as a stack without `services` has. */
 function only(s: Settings): ServiceSettings {
@@ -22,16 +21,6 @@ function built(s: Settings): BuildImageSettings {
 
 const dev = (over: Record<string, string> = {}) => ({ ...stackConfig("dev"), ...over });
 const prod = (over: Record<string, string> = {}) => ({ ...stackConfig("prod"), ...over });
-
-function problemsOf(src: ConfigSource): string {
-  try {
-    parseSettings(src);
-  } catch (e) {
-    assert.ok(e instanceof ValidationError, String(e));
-    return e.message;
-  }
-  assert.fail("expected the config to be rejected");
-}
 
 describe("stack config", () => {
   it("reads the dev stack into typed settings with the documented defaults", () => {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ValidationError } from "../../components/validation";
 import { parseSettings } from "../../settings/parse";
 import type { ServiceSettings } from "../../settings/settings";
-import { configSource, stackConfig } from "./stack-config";
+import { configSource, stackConfig, problemsOf } from "./stack-config";
 
 // A team's repository: two services with their own Dockerfiles, one of them with a build stage for tests.
 const FILES = {
@@ -28,16 +27,6 @@ function byName(services: readonly ServiceSettings[], name: string): ServiceSett
   const found = services.find((s) => s.name === name);
   assert.ok(found, `service ${name} among ${services.map((s) => s.name).join(", ")}`);
   return found;
-}
-
-function problemsOf(src: ReturnType<typeof stack>): string {
-  try {
-    parseSettings(src);
-  } catch (e) {
-    assert.ok(e instanceof ValidationError, String(e));
-    return e.message;
-  }
-  assert.fail("expected the config to be rejected");
 }
 
 describe("services", () => {

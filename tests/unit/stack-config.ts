@@ -1,10 +1,12 @@
 /** Reads stack config the way the Pulumi CLI hands it to the program: Pulumi.yaml defaults, then the stack file. */
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { projectFiles as projectFilesAt } from "../../config";
-import { jsonShape, stringObjectFields, type ConfigSource } from "../../settings/parse";
+import { ValidationError } from "../../components/validation";
+import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "../../settings/parse";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -59,4 +61,15 @@ export function configSource(
         }
       : projectFiles),
   };
+}
+
+/** The message a config is refused with; fails the test when it is accepted. */
+export function problemsOf(src: ConfigSource): string {
+  try {
+    parseSettings(src);
+  } catch (e) {
+    assert.ok(e instanceof ValidationError, String(e));
+    return e.message;
+  }
+  assert.fail("expected the config to be rejected");
 }
