@@ -3,7 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
 import { awaitRollout, type RolloutResult } from "./rollout";
-import { appSecret, registryPullSecret, restrictedNamespace, Workload, workloadKinds, type GroupKind } from "./components/workload";
+import {
+  appSecret,
+  registryPullSecret,
+  restrictedNamespace,
+  Workload,
+  WORKLOAD_DEFAULTS,
+  workloadKinds,
+  type GroupKind,
+} from "./components/workload";
 import type { ServiceSettings, Settings } from "./settings/settings";
 
 /** What the commands read back about one service after an update. */
@@ -200,6 +208,10 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
       identity: w.identity,
       writablePaths: w.writablePaths,
       ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}),
+      ...(w.autoscaling ? { autoscaling: w.autoscaling } : {}),
+      ...(w.topologySpread ? { topologySpread: w.topologySpread } : {}),
+      ...(w.ingress ? { ingress: w.ingress } : {}),
+      ...(w.httpRoute ? { httpRoute: w.httpRoute } : {}),
       ...(scope.pullSecret && svc.pullsWithCredentials ? { imagePullSecrets: [scope.pullSecret.metadata.name] } : {}),
       ...(secret && svc.appSecrets ? { secretEnv: { secretName: secret.metadata.name, names: svc.appSecrets.names } } : {}),
     },
@@ -216,7 +228,8 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
         deployment: workload.deployment,
         kubeconfig: s.cluster.kubeconfig,
         context: s.cluster.context,
-        timeoutSeconds: w.rollout.progressDeadlineSeconds * (w.rollout.replicas + 1),
+        timeoutSeconds:
+          w.rollout.progressDeadlineSeconds * ((w.autoscaling?.maxReplicas ?? w.rollout.replicas ?? WORKLOAD_DEFAULTS.replicas) + 1),
       });
 
   return {
@@ -232,9 +245,13 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
 function allowedKinds(s: Settings): GroupKind[] {
   const kinds = new Map<string, GroupKind>();
   for (const svc of s.services) {
+    const w = svc.workload;
     for (const k of workloadKinds({
-      env: svc.workload.env,
-      ...(svc.workload.serviceAccount ? { serviceAccount: svc.workload.serviceAccount } : {}),
+      env: w.env,
+      ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}),
+      ...(w.autoscaling ? { autoscaling: w.autoscaling } : {}),
+      ...(w.ingress ? { ingress: w.ingress } : {}),
+      ...(w.httpRoute ? { httpRoute: w.httpRoute } : {}),
     })) {
       kinds.set(`${k.group}/${k.kind}`, k);
     }

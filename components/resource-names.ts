@@ -1,6 +1,6 @@
 /**
  * The names of every resource of one service, as release.ts and the components it composes name them (Image:
- * `<name>-build`; Workload: `<name>-deployment`, `-service`, `-pdb`, `-env`, `-account`; the service's Secret:
+ * `<name>-build`; Workload: `<name>-deployment`, `-service`, `-pdb`, `-env`, `-account`, `-hpa`, `-ingress`, `-route`; the service's Secret:
  * `<name>-secret-env`): what a release of that service alone targets (`tagship ship --service`). A module of its own,
  * free of the SDKs, so that the command loads fast; tests/unit/release.test.ts checks it against what the program
  * registers.
@@ -10,6 +10,6 @@ export function serviceResourceNames(service: string): string[] {
     service,
     `${service}-build`,
     `${service}-secret-env`,
-    ...["deployment", "service", "pdb", "env", "account"].map((child) => `${service}-${child}`),
+    ...["deployment", "service", "pdb", "env", "account", "hpa", "ingress", "route"].map((child) => `${service}-${child}`),
   ];
 }

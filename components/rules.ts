@@ -197,3 +197,79 @@ export const containerPath: Check<string> = (v) =>
 export function unixId(min: number, fix: string): Check<number> {
   return (v) => (Number.isInteger(v) && v >= min && v <= 2147483647 ? undefined : { allowed: `an integer from ${min} to 2147483647`, fix });
 }
+
+const HOST_LABEL = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
+const HOSTNAME = new RegExp(`^(?:\\*\\.)?${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
+
+/**
+ * A host name an Ingress or HTTPRoute matches: lowercase DNS labels joined by '.', at most 253 characters, with an
+ * optional leading `*.` for one label; no IP address (neither kind matches one), no port, no scheme.
+ */
+export const hostname: Check<string> = (v) =>
+  typeof v === "string" && v.length <= 253 && HOSTNAME.test(v) && !/^[0-9.]+$/.test(v) && v.split(".").every((l) => l.length <= 63)
+    ? undefined
+    : {
+        allowed:
+          "a DNS name such as shop.example.com (lowercase letters, digits, '-' and '.'; a leading '*.' matches one label; no IP, port or scheme)",
+        fix: `write the host name alone, e.g. ${suggestHost(v)}`,
+      };
+
+function suggestHost(v: unknown): string {
+  const cleaned = String(v)
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, "")
+    .replace(/[:/].*$/, "")
+    .replace(/[^-a-z0-9.*]/g, "-");
+  return HOSTNAME.test(cleaned) && !/^[0-9.]+$/.test(cleaned) ? cleaned : "shop.example.com";
+}
+
+/** A path prefix an Ingress or HTTPRoute routes: starts with '/', no spaces, no query or fragment. */
+export const routePath: Check<string> = (v) =>
+  typeof v === "string" && v.startsWith("/") && !/[\s?#]/.test(v)
+    ? undefined
+    : {
+        allowed: "a path prefix that starts with '/', without spaces, '?' or '#', e.g. / or /api",
+        fix: `write it as "/${String(v)
+          .replace(/^\/*/, "")
+          .replace(/[?#].*$/, "")
+          .trim()}"`,
+      };
+
+/** A utilisation target: a whole percentage from 1 to 100. */
+export const utilization: Check<number> = (v) =>
+  Number.isInteger(v) && v >= 1 && v <= 100
+    ? undefined
+    : { allowed: "an integer percentage from 1 to 100 (of the container's request)", fix: "use e.g. 70" };
+
+const QUALIFIED_NAME = /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** A label key such as kubernetes.io/hostname: an optional DNS prefix and '/', then a name of at most 63 characters. */
+export const labelKey: Check<string> = (v) =>
+  typeof v === "string" && QUALIFIED_NAME.test(v) && (v.split("/").pop() ?? "").length <= 63 && v.length <= 317
+    ? undefined
+    : {
+        allowed: "a node label key such as kubernetes.io/hostname or topology.kubernetes.io/zone",
+        fix: "use a label your nodes carry, e.g. topology.kubernetes.io/zone",
+      };
+
+/** A reference to a Gateway: `namespace/name`, or `name` in the workload's own namespace. */
+export const gatewayReference: Check<string> = (v) => {
+  const parts = typeof v === "string" ? v.split("/") : [];
+  return parts.length >= 1 && parts.length <= 2 && parts.every((p) => p.length <= 63 && DNS_LABEL.test(p))
+    ? undefined
+    : {
+        allowed: "a Gateway as namespace/name (e.g. gateways/public), or a name in the service's own namespace",
+        fix: "name the Gateway your cluster runs: `kubectl get gateways -A` lists them",
+      };
+};
+
+const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes object name of the DNS-subdomain kind (IngressClass, Secret, listener names). */
+export const dnsSubdomain: Check<string> = (v) =>
+  typeof v === "string" && v.length <= 253 && DNS_SUBDOMAIN.test(v)
+    ? undefined
+    : {
+        allowed: "a DNS subdomain: lowercase letters, digits, '-' and '.', at most 253 characters",
+        fix: "use the object's name as `kubectl get` shows it",
+      };

@@ -14,6 +14,9 @@ const LABELLED = [
   "Secret",
   "ConfigMap",
   "ServiceAccount",
+  "HorizontalPodAutoscaler",
+  "Ingress",
+  "HTTPRoute",
 ];
 
 export const appLabels: ResourceValidationPolicy = {

@@ -14,6 +14,8 @@ export interface ConfigKey {
   readonly description: string;
   /** The default when the stack does not set the key; absent means the key is required. */
   readonly default?: string | number | boolean;
+  /** A value to show in a fix's `pulumi config set` command when the default is empty. @default the default */
+  readonly example?: string;
   /** Stored encrypted (`pulumi config set --secret`) and handled as a Pulumi secret. */
   readonly secret?: boolean;
   /**
@@ -177,10 +179,33 @@ export const CONFIG_KEYS = {
   // The rollout.
   replicas: {
     service: "replicas",
-    type: "integer",
-    default: D.replicas,
-    description: "Number of pods.",
+    type: "string",
+    default: "",
+    example: String(D.replicas),
+    description: `Number of pods, an integer; not together with autoscaling. Empty: ${D.replicas}, or the autoscaler's count.`,
     feeds: ["WorkloadArgs.rollout.replicas"],
+  },
+  autoscaling: {
+    service: "autoscaling",
+    type: "object",
+    default: "",
+    description:
+      "Scale the pods with their load (a HorizontalPodAutoscaler): an object of minReplicas, maxReplicas, cpuUtilization, memoryUtilization and scaleDownStabilizationSeconds, e.g. `pulumi config set --path 'tagship:autoscaling.maxReplicas' 10`. Empty: replicas pods.",
+    feeds: [
+      "WorkloadArgs.autoscaling.minReplicas",
+      "WorkloadArgs.autoscaling.maxReplicas",
+      "WorkloadArgs.autoscaling.cpuUtilization",
+      "WorkloadArgs.autoscaling.memoryUtilization",
+      "WorkloadArgs.autoscaling.scaleDownStabilizationSeconds",
+    ],
+  },
+  topologySpread: {
+    service: "topologySpread",
+    type: "list",
+    default: "",
+    description:
+      "Spread the pods over topology domains, a list of node label keys (each with maxSkew 1, ScheduleAnyway) or of objects of topologyKey, maxSkew and whenUnsatisfiable: `pulumi config set --path 'tagship:topologySpread[0]' topology.kubernetes.io/zone`. Empty: none.",
+    feeds: ["WorkloadArgs.topologySpread"],
   },
   maxSurge: {
     service: "maxSurge",
@@ -403,6 +428,34 @@ export const CONFIG_KEYS = {
       "Writable directories on the read-only root filesystem, an object of absolute path: size limit, each an emptyDir: `pulumi config set --path 'tagship:writablePaths[\"/tmp\"]' 64Mi`.",
     feeds: ["WorkloadArgs.writablePaths.*"],
   },
+  // How requests reach the service.
+  ingress: {
+    service: "ingress",
+    type: "object",
+    default: "",
+    description:
+      "An Ingress to the service: an object of host, path (default /), className and tlsSecretName, e.g. `pulumi config set --path 'tagship:ingress.host' shop.example.com`. Empty: none.",
+    feeds: [
+      "WorkloadArgs.ingress.host",
+      "WorkloadArgs.ingress.path",
+      "WorkloadArgs.ingress.className",
+      "WorkloadArgs.ingress.tlsSecretName",
+    ],
+  },
+  httpRoute: {
+    service: "httpRoute",
+    type: "object",
+    default: "",
+    description:
+      "A Gateway API HTTPRoute to the service: an object of hostnames (a list), path (default /), gateway (namespace/name) and sectionName, e.g. `pulumi config set --path 'tagship:httpRoute.gateway' gateways/public`. Empty: none.",
+    feeds: [
+      "WorkloadArgs.httpRoute.hostnames",
+      "WorkloadArgs.httpRoute.path",
+      "WorkloadArgs.httpRoute.gateway",
+      "WorkloadArgs.httpRoute.sectionName",
+    ],
+  },
+
   serviceAccount: {
     service: "serviceAccount",
     type: "boolean",

@@ -19,6 +19,11 @@ export interface ConfigReader {
   check<T>(key: ConfigKeyName, value: T, rule: Check<T>): boolean;
   /** The value as set, else the key's default as text; "" for a required key that is not set. */
   text(key: ConfigKeyName): string;
+  /**
+   * Where a value comes from: the stack's own key, a service's own field (a service's reader), or neither (the
+   * default). What one service sets outranks what it inherits.
+   */
+  origin(key: ConfigKeyName): "stack" | "service" | "unset";
   /** The text, or undefined when it is empty: for keys whose empty value means "derive it" (`?? derived`). */
   optional(key: ConfigKeyName): string | undefined;
   /** The trimmed text; undefined, with the problem recorded, when it is empty. `why` says what needs the key. */
@@ -54,6 +59,7 @@ export function configReader(values: ReadonlyMap<string, string>): ConfigReader 
     },
     check,
     text,
+    origin: (key) => ((values.get(key) ?? "") === "" ? "unset" : "stack"),
     optional: (key) => {
       const v = text(key);
       return v === "" ? undefined : v;

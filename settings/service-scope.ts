@@ -32,8 +32,12 @@ export function serviceReader(
     values.set(key, asText(value));
     setKeys.set(key, field);
   }
-  const reader = configReader(values);
-  return { reader, problems: () => reader.problems.map((p) => renamed(p, name, setKeys)) };
+  const base = configReader(values);
+  const reader: ConfigReader = {
+    ...base,
+    origin: (key) => (setKeys.has(key) ? "service" : (stackValues.get(key) ?? "") === "" ? "unset" : "stack"),
+  };
+  return { reader, problems: () => base.problems.map((p) => renamed(p, name, setKeys)) };
 }
 
 // A field path after a key: `.NAME`, `[0]`, `["/tmp"]`.

@@ -1,6 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { RolloutSettings } from "./rollout";
 import type { RuntimeSettings } from "./runtime";
-import type { ProbesArgs, ResourcesArgs, RolloutArgs, ShutdownArgs } from "../components/workload";
+import type { TrafficSettings } from "./traffic";
+import type { ProbesArgs, ResourcesArgs, ShutdownArgs } from "../components/workload";
 
 export const DELIVERY_MODES = ["direct", "gitops"] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -60,11 +62,12 @@ export interface ServiceSettings {
   readonly workload: {
     readonly containerPort: number;
     readonly servicePort: number;
-    readonly rollout: Required<RolloutArgs>;
+    readonly rollout: RolloutSettings;
     readonly probes: Required<ProbesArgs>;
     readonly resources: Required<ResourcesArgs>;
     readonly shutdown: Required<ShutdownArgs>;
-  } & RuntimeSettings;
+  } & RuntimeSettings &
+    TrafficSettings;
   /** Whether its image comes from the registry of the stack's credentials: its pods then pull with them. */
   readonly pullsWithCredentials: boolean;
   /** The service's secret environment variables: their names, and the values as a Pulumi secret. Absent when none are set. */

@@ -5,7 +5,8 @@ import { configNaming } from "./config-naming";
 import { probeSettings } from "./probes";
 import { runtimeSettings } from "./runtime";
 import { isParsed, type ConfigReader } from "./reader";
-import { checkProductionRollout, rolloutSettings, surgeArgs } from "./rollout";
+import { checkProductionRollout, rolloutSettings, surgeArgs, type RolloutSettings } from "./rollout";
+import { trafficSettings, type TrafficSettings } from "./traffic";
 import type { ServiceSettings } from "./settings";
 
 /** What the workload's checks need besides its own keys. */
@@ -27,18 +28,43 @@ export interface WorkloadSettingsArgs {
 export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): ServiceSettings["workload"] {
   // Problems are listed in the order keys are read; maxSurge and maxUnavailable have always come first.
   const surge = surgeArgs(r);
+  const { rollout, traffic } = countSettings(r, rolloutSettings(r, surge), trafficSettings(r));
   const workload: ServiceSettings["workload"] = {
     containerPort: r.integer("containerPort"),
     servicePort: r.integer("servicePort"),
-    rollout: rolloutSettings(r, surge),
+    rollout,
     probes: probeSettings(r),
     resources: resourceSettings(r),
     shutdown: shutdownSettings(r),
     ...runtimeSettings(r),
+    ...traffic,
   };
   r.reportAll(workloadRuleProblems(workload, args));
-  if (args.production) checkProductionRollout(r, workload.rollout.replicas, surge.maxUnavailable);
+  if (args.production) {
+    checkProductionRollout(
+      r,
+      workload.rollout.replicas,
+      surge.maxUnavailable,
+      workload.autoscaling?.minReplicas ?? (workload.autoscaling && 2),
+    );
+  }
   return workload;
+}
+
+/**
+ * Who sets the pod count: replicas or autoscaling. Set at the same level (both stack-wide, or both in one service)
+ * they conflict, and the Workload's rules refuse the pair; a service's own setting outranks the stack-wide one it
+ * would inherit, so a service may scale itself while the others keep the stack's replicas, and the other way round.
+ */
+function countSettings(
+  r: ConfigReader,
+  rollout: RolloutSettings,
+  traffic: TrafficSettings,
+): { rollout: RolloutSettings; traffic: TrafficSettings } {
+  const [fixed, scaled] = [r.origin("replicas"), r.origin("autoscaling")];
+  if (rollout.replicas === undefined || traffic.autoscaling === undefined || fixed === scaled) return { rollout, traffic };
+  if (scaled === "service") return { rollout: { ...rollout, replicas: undefined }, traffic };
+  return { rollout, traffic: { ...traffic, autoscaling: undefined } };
 }
 
 /** The Workload's rules on the settings, named by config key, leaving out what only repeats a parse error. */

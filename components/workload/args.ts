@@ -6,7 +6,7 @@ import type { IntOrPercent } from "../rules";
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
  */
 export interface RolloutArgs {
-  /** Number of pods. @default 3 */
+  /** Number of pods; not together with WorkloadArgs.autoscaling, which sets the count itself. @default 3 */
   readonly replicas?: number;
   /** Pods above `replicas` during a rollout. @default 1 (one new pod at a time) */
   readonly maxSurge?: IntOrPercent;
@@ -131,6 +131,84 @@ export interface WorkloadArgs {
   readonly serviceAccount?: ServiceAccountArgs;
   /** Secrets of type kubernetes.io/dockerconfigjson the kubelet pulls the image with, by name. @default none */
   readonly imagePullSecrets?: readonly pulumi.Input<string>[];
+  /**
+   * Scale the pods with their load: a HorizontalPodAutoscaler owns the pod count, and the Deployment carries no
+   * `replicas` for Pulumi or Argo CD to reset. Not together with `rollout.replicas`. @default none: `rollout.replicas` pods
+   */
+  readonly autoscaling?: AutoscalingArgs;
+  /** Spread the pods over nodes, zones or any other topology, one constraint per entry. @default none */
+  readonly topologySpread?: readonly TopologySpreadArgs[];
+  /** Reach the service through an Ingress of the cluster's ingress controller. @default none */
+  readonly ingress?: IngressArgs;
+  /** Reach the service through a Gateway API HTTPRoute attached to a Gateway of the cluster. @default none */
+  readonly httpRoute?: HttpRouteArgs;
+}
+
+/**
+ * An autoscaling/v2 HorizontalPodAutoscaler on the Deployment. Utilisation targets are percentages of the
+ * container's requests (ResourcesArgs), averaged over the pods.
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+ */
+export interface AutoscalingArgs {
+  /** Fewest pods; 2 or more keeps a pod serving while another is replaced. @default 2 */
+  readonly minReplicas?: number;
+  /** Most pods; at least minReplicas. */
+  readonly maxReplicas: number;
+  /** Target CPU utilisation, 1 to 100 percent of cpuRequest. @default 70 when memoryUtilization is not set either */
+  readonly cpuUtilization?: number;
+  /** Target memory utilisation, 1 to 100 percent of memoryRequest. @default none */
+  readonly memoryUtilization?: number;
+  /** Seconds the load must stay low before pods are removed; 0 to 3600. @default 300 (the autoscaler's own) */
+  readonly scaleDownStabilizationSeconds?: number;
+}
+
+/**
+ * A topology spread constraint over the workload's pods.
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ */
+export interface TopologySpreadArgs {
+  /** The node label whose values are the domains, e.g. topology.kubernetes.io/zone or kubernetes.io/hostname. */
+  readonly topologyKey: string;
+  /** Most pods one domain may hold above another. @default 1 */
+  readonly maxSkew?: number;
+  /**
+   * ScheduleAnyway prefers a spread but still schedules a pod that cannot get one (a single node, a lost zone);
+   * DoNotSchedule leaves it Pending. @default "ScheduleAnyway"
+   */
+  readonly whenUnsatisfiable?: "ScheduleAnyway" | "DoNotSchedule";
+}
+
+/**
+ * A networking.k8s.io/v1 Ingress to the workload's Service.
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+ */
+export interface IngressArgs {
+  /** The host name requests arrive for, e.g. shop.example.com; a leading `*.` matches one label. */
+  readonly host: string;
+  /** Path prefix routed to the service. @default "/" */
+  readonly path?: string;
+  /** The IngressClass of the controller that serves it. @default the cluster's default class */
+  readonly className?: string;
+  /** A kubernetes.io/tls Secret in the namespace for `host`; HTTPS is then served with it. @default none: HTTP only */
+  readonly tlsSecretName?: string;
+}
+
+/**
+ * A gateway.networking.k8s.io/v1 HTTPRoute to the workload's Service, attached to a Gateway the cluster runs.
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ */
+export interface HttpRouteArgs {
+  /**
+   * Host names the route matches; at least one, so that a route never takes every host of a shared Gateway.
+   * A leading `*.` matches one label.
+   */
+  readonly hostnames: readonly string[];
+  /** Path prefix routed to the service. @default "/" */
+  readonly path?: string;
+  /** The Gateway to attach to: `namespace/name`, or `name` for a Gateway in the workload's namespace. */
+  readonly gateway: string;
+  /** The Gateway's listener to attach to. @default every listener that allows the route */
+  readonly sectionName?: string;
 }
 
 /**
@@ -185,4 +263,10 @@ export const WORKLOAD_DEFAULTS = {
   runAsUser: 10001,
   runAsGroup: 10001,
   partOf: "tagship",
+  minReplicas: 2,
+  cpuUtilization: 70,
+  scaleDownStabilizationSeconds: 300,
+  routePath: "/",
+  maxSkew: 1,
+  whenUnsatisfiable: "ScheduleAnyway",
 } as const;

@@ -11,7 +11,7 @@ export interface GroupKind {
  * The kinds a Workload with these arguments makes: what an Argo CD AppProject must allow, and no more, for an
  * Application to sync it.
  */
-export function workloadKinds(args: Pick<WorkloadArgs, "env" | "serviceAccount">): GroupKind[] {
+export function workloadKinds(args: Pick<WorkloadArgs, "env" | "serviceAccount" | "autoscaling" | "ingress" | "httpRoute">): GroupKind[] {
   const w = resolveWorkload({ namespace: "", image: "", version: "", probes: { readiness: { path: "/" } }, ...args });
   return [
     { group: "apps", kind: "Deployment" },
@@ -19,5 +19,8 @@ export function workloadKinds(args: Pick<WorkloadArgs, "env" | "serviceAccount">
     { group: "policy", kind: "PodDisruptionBudget" },
     ...(Object.keys(w.env).length > 0 ? [{ group: "", kind: "ConfigMap" }] : []),
     ...(w.serviceAccount ? [{ group: "", kind: "ServiceAccount" }] : []),
+    ...(w.autoscaling ? [{ group: "autoscaling", kind: "HorizontalPodAutoscaler" }] : []),
+    ...(w.ingress ? [{ group: "networking.k8s.io", kind: "Ingress" }] : []),
+    ...(w.httpRoute ? [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }] : []),
   ];
 }

@@ -1,5 +1,5 @@
 import type { IntOrPercent } from "../rules";
-import { WORKLOAD_DEFAULTS as D, type HttpProbeArgs, type WorkloadArgs } from "./args";
+import { WORKLOAD_DEFAULTS as D, type HttpProbeArgs, type HttpRouteArgs, type IngressArgs, type WorkloadArgs } from "./args";
 
 export interface ResolvedProbe {
   readonly path: string;
@@ -15,7 +15,12 @@ export interface ResolvedWorkload {
   readonly partOf: string;
   readonly containerPort: number;
   readonly servicePort: number;
-  readonly replicas: number;
+  /** Absent with autoscaling: the autoscaler sets the count. */
+  readonly replicas?: number;
+  readonly autoscaling?: ResolvedAutoscaling;
+  readonly topologySpread: readonly ResolvedTopologySpread[];
+  readonly ingress?: Required<Omit<IngressArgs, "className" | "tlsSecretName">> & Pick<IngressArgs, "className" | "tlsSecretName">;
+  readonly httpRoute?: Required<Omit<HttpRouteArgs, "sectionName">> & Pick<HttpRouteArgs, "sectionName">;
   readonly maxSurge: IntOrPercent;
   readonly maxUnavailable: IntOrPercent;
   readonly minReadySeconds: number;
@@ -45,6 +50,20 @@ export interface ResolvedWorkload {
   readonly serviceAccount?: { readonly automountToken: boolean };
 }
 
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpuUtilization?: number;
+  readonly memoryUtilization?: number;
+  readonly scaleDownStabilizationSeconds: number;
+}
+
+export interface ResolvedTopologySpread {
+  readonly topologyKey: string;
+  readonly maxSkew: number;
+  readonly whenUnsatisfiable: string;
+}
+
 function probe(p: HttpProbeArgs): ResolvedProbe {
   return {
     path: p.path,
@@ -64,7 +83,16 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     partOf: args.partOf ?? D.partOf,
     containerPort: args.containerPort ?? D.containerPort,
     servicePort: args.servicePort ?? D.servicePort,
-    replicas: r.replicas ?? D.replicas,
+    // With autoscaling a replicas given anyway is kept, for validation to refuse.
+    ...(args.autoscaling === undefined || r.replicas !== undefined ? { replicas: r.replicas ?? D.replicas } : {}),
+    ...(args.autoscaling ? { autoscaling: autoscaling(args.autoscaling) } : {}),
+    topologySpread: (args.topologySpread ?? []).map((t) => ({
+      topologyKey: t.topologyKey,
+      maxSkew: t.maxSkew ?? D.maxSkew,
+      whenUnsatisfiable: t.whenUnsatisfiable ?? D.whenUnsatisfiable,
+    })),
+    ...(args.ingress ? { ingress: { ...args.ingress, path: args.ingress.path ?? D.routePath } } : {}),
+    ...(args.httpRoute ? { httpRoute: { ...args.httpRoute, path: args.httpRoute.path ?? D.routePath } } : {}),
     maxSurge: r.maxSurge ?? D.maxSurge,
     maxUnavailable: r.maxUnavailable ?? D.maxUnavailable,
     minReadySeconds: r.minReadySeconds ?? D.minReadySeconds,
@@ -89,5 +117,17 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     ...(args.identity?.fsGroup !== undefined ? { fsGroup: args.identity.fsGroup } : {}),
     writablePaths: args.writablePaths ?? {},
     ...(args.serviceAccount ? { serviceAccount: { automountToken: args.serviceAccount.automountToken ?? false } } : {}),
+  };
+}
+
+function autoscaling(a: NonNullable<WorkloadArgs["autoscaling"]>): ResolvedAutoscaling {
+  const noTarget = a.cpuUtilization === undefined && a.memoryUtilization === undefined;
+  return {
+    minReplicas: a.minReplicas ?? D.minReplicas,
+    maxReplicas: a.maxReplicas,
+    ...(noTarget ? { cpuUtilization: D.cpuUtilization } : {}),
+    ...(a.cpuUtilization !== undefined ? { cpuUtilization: a.cpuUtilization } : {}),
+    ...(a.memoryUtilization !== undefined ? { memoryUtilization: a.memoryUtilization } : {}),
+    scaleDownStabilizationSeconds: a.scaleDownStabilizationSeconds ?? D.scaleDownStabilizationSeconds,
   };
 }

@@ -9,3 +9,19 @@ import type { ResolvedWorkload } from "./resolve";
 export function rollingUpdate(w: ResolvedWorkload): k8s.types.input.apps.v1.DeploymentStrategy {
   return { type: "RollingUpdate", rollingUpdate: { maxSurge: w.maxSurge, maxUnavailable: w.maxUnavailable } };
 }
+
+/**
+ * The pods' topology spread constraints, each over the workload's own pods (its selector labels).
+ * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
+ */
+export function topologySpreadConstraints(
+  w: ResolvedWorkload,
+  selector: Record<string, string>,
+): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return w.topologySpread.map((t) => ({
+    topologyKey: t.topologyKey,
+    maxSkew: t.maxSkew,
+    whenUnsatisfiable: t.whenUnsatisfiable,
+    labelSelector: { matchLabels: selector },
+  }));
+}

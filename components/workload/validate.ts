@@ -1,24 +1,22 @@
 import type { Naming } from "../naming";
 import * as rules from "../rules";
-import type { Check, Problem } from "../validation";
+import type { Problem } from "../validation";
 import { CONTAINER_ENV } from "./container";
 import type { ResolvedProbe, ResolvedWorkload } from "./resolve";
+import { exposureProblems } from "./validate-exposure";
+import { problemCollector } from "./problems";
+import { scalingProblems } from "./validate-scaling";
 
 /**
  * Every problem with a workload's plain arguments, collected rather than thrown at the first, so that one
  * run shows them all. Inputs that may be Outputs (namespace, image, version) are checked by the component.
  */
 export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[] {
-  const problems: Problem[] = [];
-  const check = <T>(field: string, value: T, c: Check<T>): void => {
-    const failure = c(value);
-    if (failure) problems.push({ key: naming.key(field), value, allowed: failure.allowed, fix: naming.fix(field, failure.fix) });
-  };
-  const fail = (fields: string[], value: unknown, allowed: string, advice: string): void => {
-    problems.push({ key: fields.map(naming.key).join(" and "), value, allowed, fix: naming.fix(fields[0] ?? "", advice) });
-  };
+  const { problems, check, fail } = problemCollector(naming);
 
-  check("rollout.replicas", w.replicas, rules.integerAtLeast(1, "run at least one pod; use 2 or more for a rollout with no gap"));
+  if (w.replicas !== undefined) {
+    check("rollout.replicas", w.replicas, rules.integerAtLeast(1, "run at least one pod; use 2 or more for a rollout with no gap"));
+  }
   check("rollout.maxSurge", w.maxSurge, rules.intOrPercent);
   check("rollout.maxUnavailable", w.maxUnavailable, rules.intOrPercent);
   if (rules.intOrPercent(w.maxSurge) === undefined && rules.intOrPercent(w.maxUnavailable) === undefined) {
@@ -126,6 +124,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       fail(["writablePaths"], { [path]: size }, "a size limit for each path, a memory quantity such as 64Mi", 'e.g. {"/tmp": "64Mi"}');
     }
   }
+  problems.push(...scalingProblems(w, naming), ...exposureProblems(w, naming));
   return problems;
 
   /** Plain variables: valid names, none the container sets itself or the Secret sets too. */

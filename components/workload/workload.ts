@@ -8,13 +8,15 @@ import type { WorkloadArgs } from "./args";
 import { appContainer, restrictedPodSecurityContext, writableVolumes } from "./container";
 import { appLabels, selectorLabels } from "./labels";
 import { resolveWorkload } from "./resolve";
-import { rollingUpdate } from "./strategy";
+import { autoscalerSpec, disruptionLimit } from "./autoscaler";
+import { httpRouteSpec, ingressSpec } from "./exposure";
+import { rollingUpdate, topologySpreadConstraints } from "./strategy";
 import { workloadProblems } from "./validate";
 
 /**
  * A stateless HTTP service that rolls over with no failed request: a Deployment with a RollingUpdate
  * strategy and probes, a Service and a PodDisruptionBudget, in a namespace that exists already (see
- * restrictedNamespace).
+ * restrictedNamespace); as asked, a HorizontalPodAutoscaler, an Ingress and an HTTPRoute.
  *
  * The component's name is the Kubernetes name of the Deployment and Service. Whether the objects are
  * applied to a cluster or rendered to files is decided by the Kubernetes provider passed in `opts`;
@@ -31,6 +33,12 @@ export class Workload extends pulumi.ComponentResource {
   public readonly envConfigMap?: k8s.core.v1.ConfigMap;
   /** The pods' own account (WorkloadArgs.serviceAccount); absent when they use the namespace's default. */
   public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+  /** The pod count's owner (WorkloadArgs.autoscaling); absent with a fixed count. */
+  public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  /** WorkloadArgs.ingress; absent without one. */
+  public readonly ingress?: k8s.networking.v1.Ingress;
+  /** WorkloadArgs.httpRoute; absent without one. */
+  public readonly httpRoute?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     const w = resolveWorkload(args);
@@ -95,7 +103,9 @@ export class Workload extends pulumi.ComponentResource {
       {
         metadata: metadata(versioned, w.providerAwait ? soleOwner : { ...soleOwner, "pulumi.com/skipAwait": "true" }),
         spec: {
-          replicas: w.replicas,
+          // With autoscaling no replicas at all: a value here would be applied (or synced) on every release and
+          // reset the count the autoscaler chose.
+          ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
           selector: { matchLabels: selector },
           strategy: rollingUpdate(w),
           minReadySeconds: w.minReadySeconds,
@@ -123,6 +133,7 @@ export class Workload extends pulumi.ComponentResource {
                 ),
               ],
               ...(volumes.length > 0 ? { volumes } : {}),
+              ...(w.topologySpread.length > 0 ? { topologySpreadConstraints: topologySpreadConstraints(w, selector) } : {}),
             },
           },
         },
@@ -144,12 +155,39 @@ export class Workload extends pulumi.ComponentResource {
       inNamespace,
     );
 
-    // Voluntary disruptions (node drains) take at most one pod at a time.
+    // Voluntary disruptions (node drains) take one pod at a time, or a quarter of an autoscaled count.
     this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
-      { metadata: metadata(), spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+      { metadata: metadata(), spec: { maxUnavailable: disruptionLimit(w.autoscaling !== undefined), selector: { matchLabels: selector } } },
       inNamespace,
     );
+
+    this.autoscaler = w.autoscaling
+      ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          `${name}-hpa`,
+          { metadata: metadata(), spec: autoscalerSpec(this.deployment.metadata.name, w.autoscaling) },
+          inNamespace,
+        )
+      : undefined;
+    this.ingress = w.ingress
+      ? new k8s.networking.v1.Ingress(
+          `${name}-ingress`,
+          { metadata: metadata(), spec: ingressSpec(w.ingress, this.service.metadata.name) },
+          inNamespace,
+        )
+      : undefined;
+    this.httpRoute = w.httpRoute
+      ? new k8s.apiextensions.CustomResource(
+          `${name}-route`,
+          {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "HTTPRoute",
+            metadata: metadata(),
+            spec: httpRouteSpec(w.httpRoute, this.service.metadata.name, w.servicePort),
+          },
+          inNamespace,
+        )
+      : undefined;
 
     this.namespace = namespace;
     this.deploymentName = this.deployment.metadata.name;

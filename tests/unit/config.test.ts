@@ -37,8 +37,8 @@ describe("stack config", () => {
       dockerfile: "app/Dockerfile",
       buildArgs: { BASE_IMAGE: "127.0.0.1:5000/tagship/node-base:22" },
     });
+    // No replicas: the Workload's default (3) applies.
     assert.deepEqual(only(s).workload.rollout, {
-      replicas: 3,
       maxSurge: 1,
       maxUnavailable: 0,
       minReadySeconds: 3,

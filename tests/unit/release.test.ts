@@ -273,7 +273,17 @@ describe("release", () => {
   });
 
   it("serviceResourceNames lists every resource a service registers, and none of another service", async () => {
-    const services = JSON.stringify({ api: { context: "app", env: { A: "1" }, serviceAccount: true }, "api-v2": { context: "app" } });
+    const services = JSON.stringify({
+      api: {
+        context: "app",
+        env: { A: "1" },
+        serviceAccount: true,
+        autoscaling: { maxReplicas: 4 },
+        ingress: { host: "api.example.com" },
+        httpRoute: { hostnames: ["api.example.com"], gateway: "gateways/public" },
+      },
+      "api-v2": { context: "app" },
+    });
     const rs = await run("dev", { ...stackConfig("dev"), "tagship:services": services }, { appSecrets: JSON.stringify({ T: "x" }) });
     const names = new Set(serviceResourceNames("api"));
     const registered = rs.filter((r) => r.name === "api" || (r.name.startsWith("api-") && !r.name.startsWith("api-v2"))).map((r) => r.name);

@@ -42,7 +42,8 @@ describe("services", () => {
     // web sets no imageTag: the stack's (Pulumi.dev.yaml) applies.
     assert.equal(web.image.tag, stackConfig("dev")["tagship:imageTag"]);
     assert.equal(api.workload.rollout.replicas, 2);
-    assert.equal(web.workload.rollout.replicas, 3);
+    // web sets no replicas and neither does the stack: the Workload's default applies.
+    assert.equal(web.workload.rollout.replicas, undefined);
     assert.ok(api.image.kind === "build" && web.image.kind === "build");
     assert.deepEqual(
       [api.image.context, api.image.dockerfile, api.image.repository],
@@ -73,7 +74,7 @@ describe("services", () => {
     const message = problemsOf(stack({ api: { context: "services/api", replicas: "many", readinessPath: "readyz" } }));
     assert.match(
       message,
-      /tagship:services\.api\.replicas = "many": allowed an integer\. Fix: run `pulumi config set --path 'tagship:services\.api\.replicas' 3`/,
+      /tagship:services\.api\.replicas = "many": allowed an integer number of pods, or empty for the default \(3, or the autoscaler's count\)\. Fix: run `pulumi config set --path 'tagship:services\.api\.replicas' 3`/,
     );
     assert.match(
       message,
