@@ -50,6 +50,13 @@ export interface DeploymentSpec {
     };
   };
 }
+interface HpaSpec {
+  readonly minReplicas?: number;
+  readonly maxReplicas?: number;
+  readonly metrics?: readonly {
+    readonly resource?: { readonly name?: string; readonly target?: { readonly averageUtilization?: number } };
+  }[];
+}
 interface PdbSpec {
   readonly maxUnavailable?: IntOrPercent;
   readonly minAvailable?: IntOrPercent;
@@ -70,6 +77,7 @@ const MAX_LISTED_CHANGES = 40;
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 /** Steps that are the second half of a replacement, already described by its `replace` step. */
 const REPLACEMENT_HALVES = new Set(["create-replacement", "delete-replaced", "discard-replaced"]);
 
@@ -139,7 +147,8 @@ export function stackPlan(stack: string, preview: PreviewJson, current: readonly
     // Resources of one service share the start of their names: <service>-deployment, <service>-pdb.
     const service = name.replace(/-deployment$/, "");
     if (deployments.length > 1) lines.push(...(i > 0 ? [""] : []), `#### Service \`${service}\``, "");
-    lines.push(...deploymentPlan(steps, current, name), ...pdbPlan(steps, current, `${service}-pdb`));
+    const hpa = autoscalerOf(steps, current, `${service}-hpa`);
+    lines.push(...deploymentPlan(steps, current, name, hpa), ...autoscalerPlan(hpa), ...pdbPlan(steps, current, `${service}-pdb`));
   }
 
   // Replacements and deletions first, loudest for the Deployment.
@@ -171,10 +180,13 @@ export function stackPlan(stack: string, preview: PreviewJson, current: readonly
 }
 
 /** What a change does to one Deployment: its image, version and rollout, and how long it should take. */
-function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): string[] {
+function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string, hpa?: HpaSpec): string[] {
   const deployment = steps.find((s) => typeOf(s) === DEPLOYMENT && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
   const before = specOf<DeploymentSpec>(deployment?.oldState);
-  const after = specOf<DeploymentSpec>(deployment?.newState);
+  const planned = specOf<DeploymentSpec>(deployment?.newState);
+  // Autoscaled, the Deployment has no replicas: the count is the autoscaler's, at least minReplicas, which the
+  // estimate assumes.
+  const after = planned && hpa && planned.replicas === undefined ? { ...planned, replicas: hpa.minReplicas ?? 1 } : planned;
   if (!deployment) {
     const live = current.find((r) => r.type === DEPLOYMENT && nameOf(r.urn) === name);
     const image = specOf<DeploymentSpec>(live)?.template?.spec?.containers?.[0]?.image;
@@ -191,7 +203,11 @@ function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateRe
     "| --- | --- | --- |",
     row("image", container(before)?.image, container(after)?.image),
     row("version", version(before), version(after)),
-    row("replicas", before?.replicas, after.replicas),
+    row(
+      "replicas",
+      before?.replicas,
+      hpa && planned?.replicas === undefined ? `autoscaled ${hpa.minReplicas ?? 1}–${hpa.maxReplicas ?? "?"}` : after.replicas,
+    ),
     row("maxSurge", rolling(before).maxSurge, rolling(after).maxSurge),
     row("maxUnavailable", rolling(before).maxUnavailable, rolling(after).maxUnavailable),
     "",
@@ -215,6 +231,23 @@ function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateRe
 }
 
 /** A service's disruption budget after the change: from the preview, else from the stack's current state. */
+/** The service's HorizontalPodAutoscaler after this change (or as it is, when unchanged); undefined without one. */
+function autoscalerOf(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): HpaSpec | undefined {
+  const step = steps.find((s) => typeOf(s) === HPA && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
+  if (step) return step.op === "delete" ? undefined : specOf<HpaSpec>(step.newState);
+  return specOf<HpaSpec>(current.find((r) => r.type === HPA && nameOf(r.urn) === name));
+}
+
+function autoscalerPlan(hpa: HpaSpec | undefined): string[] {
+  if (!hpa) return [];
+  const targets = (hpa.metrics ?? [])
+    .map((m) => `${m.resource?.name ?? "?"} ${m.resource?.target?.averageUtilization ?? "?"} %`)
+    .join(", ");
+  return [
+    `Autoscaler: ${hpa.minReplicas ?? 1} to ${hpa.maxReplicas ?? "?"} pods at ${targets || "no target"} of the requests; the release keeps the count it chose (the estimate assumes ${hpa.minReplicas ?? 1}).`,
+  ];
+}
+
 function pdbPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): string[] {
   const pdbStep = steps.find((s) => typeOf(s) === PDB && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
   const pdb = pdbStep ? specOf<PdbSpec>(pdbStep.newState) : specOf<PdbSpec>(current.find((r) => r.type === PDB && nameOf(r.urn) === name));

@@ -60,6 +60,22 @@ describe("rollout plan", () => {
     assert.doesNotMatch(plan, /CAUTION/);
   });
 
+  it("plans an autoscaled service: the count is the autoscaler's, the estimate assumes its minimum", () => {
+    const scaled: DeploymentSpec = { ...spec(), replicas: undefined };
+    const hpa = {
+      op: "same",
+      urn: "urn:pulumi:dev::tagship::tagship:index:Workload$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::hello-hpa",
+      newState: {
+        type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        inputs: { spec: { minReplicas: 2, maxReplicas: 8, metrics: [{ resource: { name: "cpu", target: { averageUtilization: 70 } } }] } },
+      },
+    };
+    const plan = stackPlan("dev", { steps: [update(scaled, { ...scaled, template: spec({ version: "2.0.0" }).template }), hpa] });
+    assert.match(plan, /\| replicas \| – \| \*\*`autoscaled 2–8`\*\* \|/);
+    assert.match(plan, /Autoscaler: 2 to 8 pods at cpu 70 % of the requests; the release keeps the count it chose/);
+    assert.match(plan, /Rollout: 2 batches of 1 new pod, never fewer than 2 ready/);
+  });
+
   it("says when nothing rolls: a change outside the pod template", () => {
     const plan = stackPlan("dev", { steps: [update(spec(), { ...spec(), progressDeadlineSeconds: 300 })] });
     assert.match(plan, /No rollout: the pod template is unchanged/);
