@@ -36,6 +36,8 @@ const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [
   "runAsGroup",
   "fsGroup",
   "writablePaths",
+  "autoscaling",
+  "topologySpread",
   "serviceAccount",
   "automountServiceAccountToken",
   "kubeconfig",
@@ -48,7 +50,8 @@ const SHARED_KEYS: readonly (keyof typeof CONFIG_KEYS)[] = [
 interface Arguments {
   readonly stack: string;
   readonly from: string;
-  readonly replicas: string;
+  /** Absent: 2, or none when the source is autoscaled. */
+  readonly replicas: string | undefined;
   readonly mode: string | undefined;
 }
 
@@ -65,7 +68,7 @@ function problems(a: Arguments, existing: readonly string[], cwd: string): strin
     );
   if (!existing.includes(a.from))
     found.push(`--from = "${a.from}": no such stack (stacks: ${existing.join(", ") || "none"}); name an existing stack`);
-  const replicas = Number(a.replicas);
+  const replicas = Number(a.replicas ?? DEFAULT_REPLICAS);
   if (!Number.isInteger(replicas) || replicas < 1) found.push(`--replicas = "${a.replicas}": allowed an integer >= 1; e.g. --replicas 2`);
   if (a.mode !== undefined && !["direct", "gitops"].includes(a.mode))
     found.push(`--mode = "${a.mode}": allowed direct or gitops; e.g. --mode gitops`);
@@ -73,20 +76,23 @@ function problems(a: Arguments, existing: readonly string[], cwd: string): strin
 }
 
 /** The settings the new stack gets: the source's shared keys it sets itself, and the environment's own. */
-function settingsFrom(source: ConfigMap, stack: string, replicas: string, mode: string | undefined): [string, string][] {
+export function settingsFrom(source: ConfigMap, stack: string, replicas: string | undefined, mode: string | undefined): [string, string][] {
   const value = (key: string) => source[`tagship:${key}`];
+  // An autoscaled source stays autoscaled: a replicas as well would be refused.
+  const count = autoscaled(source) ? [] : [["replicas", replicas ?? DEFAULT_REPLICAS] as [string, string]];
   // The engine lists the project's defaults too; only what the source stack sets is copied.
   const shared = SHARED_KEYS.flatMap((k) => {
     const v = value(k);
     const declared = CONFIG_KEYS[k] as { default?: string | number | boolean };
-    return v && !v.secret && v.value !== undefined && v.value !== String(declared.default) ? [[k, v.value] as [string, string]] : [];
+    if (!v || v.secret || v.value === undefined || v.value === String(declared.default)) return [];
+    return [[k, k === "services" ? withoutRoutes(v.value) : v.value] as [string, string]];
   });
   const appName = value("appName")?.value ?? "hello";
   const deliveryMode = mode ?? value("deliveryMode")?.value ?? "direct";
   return [
     ...shared,
     ["namespace", `${appName}-${stack}`],
-    ["replicas", replicas],
+    ...count,
     ["deliveryMode", deliveryMode],
     ...(deliveryMode === "gitops" ? [["repoPath", `deploy/${stack}`] as [string, string]] : []),
   ];
@@ -98,7 +104,7 @@ export default command({
   usage: "<stack> [--from <stack>] [--replicas <n>] [--mode direct|gitops]",
   options: {
     from: { type: "string", value: "<stack>", default: "dev", description: "the stack whose settings it copies (default dev)" },
-    replicas: { type: "string", value: "<n>", default: "2", description: "its replicas (default 2)" },
+    replicas: { type: "string", value: "<n>", description: "its replicas (default 2; not with an autoscaled source)" },
     mode: { type: "string", value: "direct|gitops", description: "its delivery mode (default: the source's)" },
   },
   common: [],
@@ -108,12 +114,16 @@ export default command({
     if (positionals.length !== 1 || !stack)
       throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship env-new staging\``);
     const found = problems({ stack, ...options }, await stackNames(cwd), cwd);
+    const ws = await workspace(cwd);
+    const source = found.length === 0 ? await ws.getAllConfig(options.from) : {};
+    if (options.replicas !== undefined && autoscaled(source))
+      found.push(
+        `--replicas = "${options.replicas}": allowed only when ${options.from} is not autoscaled (it sets tagship:autoscaling, which the new stack copies); leave --replicas out`,
+      );
     if (found.length > 0)
       throw new UsageError(
         `env-new: ${found.length} problem${found.length === 1 ? "" : "s"} found, nothing was created:\n${found.map((p, i) => `  ${i + 1}. ${p}`).join("\n")}`,
       );
-    const ws = await workspace(cwd);
-    const source = await ws.getAllConfig(options.from);
     const settings = settingsFrom(source, stack, options.replicas, options.mode);
     const secrets = Object.entries(source)
       .filter(([, v]) => v.secret)
@@ -141,9 +151,38 @@ export default command({
       console.log(
         `services with replicas of their own (copied as they are; --replicas is the default of the others): ${ownReplicas.join(", ")}`,
       );
+    const routed = ["ingress", "httpRoute"].filter((k) => (source[`tagship:${k}`]?.value ?? "") !== "");
+    if (routed.length > 0 || settings.some(([k, v]) => k === "services" && v !== source["tagship:services"]?.value))
+      console.log(
+        `not copied: ingress and httpRoute (host names belong to one environment; two stacks claiming one host would take each other's requests): set them for ${stack}`,
+      );
     console.log(`deploy it with: make up STACK=${stack}`);
   },
 });
+
+const DEFAULT_REPLICAS = "2";
+
+/** Whether the source stack scales its pods with an autoscaler (tagship:autoscaling set). */
+function autoscaled(source: ConfigMap): boolean {
+  return (source["tagship:autoscaling"]?.value ?? "") !== "";
+}
+
+/** The services object without each service's ingress and httpRoute: their host names are the source environment's. */
+function withoutRoutes(services: string): string {
+  let parsed: Record<string, Record<string, unknown>>;
+  try {
+    parsed = JSON.parse(services) as Record<string, Record<string, unknown>>;
+  } catch {
+    return services;
+  }
+  const stripped = Object.fromEntries(
+    Object.entries(parsed).map(([name, fields]) => [
+      name,
+      Object.fromEntries(Object.entries(fields).filter(([field]) => field !== "ingress" && field !== "httpRoute")),
+    ]),
+  );
+  return JSON.stringify(stripped);
+}
 
 /** A JSON value as `pulumi config set --path` entries: `a.b`, `a["/tmp"]` for keys that are not identifiers, `a[0]`. */
 export function pathEntries(prefix: string, value: unknown): [string, string][] {

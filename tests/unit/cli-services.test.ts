@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../cli/command";
-import { pathEntries } from "../../cli/commands/env-new";
+import { pathEntries, settingsFrom } from "../../cli/commands/env-new";
 import { combinedVerdict } from "../../cli/release/gitops";
 import { configuredServices, pickService, servicesOf, versions } from "../../cli/release/services";
 
@@ -97,6 +97,33 @@ describe("env-new's copy of structured keys", () => {
         ['tagship:services.api.writablePaths["/tmp"]', "8Mi"],
       ],
     );
+  });
+});
+
+describe("env-new's settings", () => {
+  const config = (values: Record<string, string>) =>
+    Object.fromEntries(Object.entries(values).map(([k, value]) => [`tagship:${k}`, { value, secret: false }]));
+
+  it("keeps an autoscaled source autoscaled, with no replicas beside it; else sets replicas (2 by default)", () => {
+    const scaled = new Map(
+      settingsFrom(config({ autoscaling: '{"maxReplicas":6}', topologySpread: '["kubernetes.io/hostname"]' }), "qa", undefined, undefined),
+    );
+    assert.equal(scaled.get("autoscaling"), '{"maxReplicas":6}');
+    assert.equal(scaled.get("topologySpread"), '["kubernetes.io/hostname"]');
+    assert.equal(scaled.has("replicas"), false);
+    assert.equal(new Map(settingsFrom(config({}), "qa", undefined, undefined)).get("replicas"), "2");
+    assert.equal(new Map(settingsFrom(config({}), "qa", "4", undefined)).get("replicas"), "4");
+  });
+
+  it("copies no host name: neither ingress nor httpRoute, stack-wide or in a service", () => {
+    const services = {
+      api: { context: "api", ingress: { host: "api.example.com" }, httpRoute: { hostnames: ["a"], gateway: "g" }, replicas: 2 },
+    };
+    const copied = new Map(
+      settingsFrom(config({ ingress: '{"host":"x.example.com"}', services: JSON.stringify(services) }), "qa", undefined, undefined),
+    );
+    assert.equal(copied.has("ingress"), false);
+    assert.deepEqual(JSON.parse(copied.get("services") ?? ""), { api: { context: "api", replicas: 2 } });
   });
 });
 
