@@ -4,6 +4,9 @@ import type { Lifecycle } from "./lifecycle.ts";
 /** Upper bound for `GET /?delayMs=N`, so a caller cannot park requests forever. */
 export const MAX_DELAY_MS = 30_000;
 
+/** Upper bound for `GET /?workMs=N`, so a caller cannot hold the event loop for long. */
+export const MAX_WORK_MS = 200;
+
 export interface AppInfo {
   readonly version: string;
   readonly podName: string;
@@ -57,7 +60,7 @@ export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
 
       case "/": {
         const raw = query.get("delayMs");
-        const delayMs = raw === null ? 0 : parseDelay(raw);
+        const delayMs = raw === null ? 0 : parseBounded(raw, MAX_DELAY_MS);
         if (delayMs === undefined) {
           send(res, 400, {
             error: `delayMs must be an integer from 0 to ${String(MAX_DELAY_MS)}`,
@@ -65,6 +68,17 @@ export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
           });
           return;
         }
+        const rawWork = query.get("workMs");
+        const workMs = rawWork === null ? 0 : parseBounded(rawWork, MAX_WORK_MS);
+        if (workMs === undefined) {
+          send(res, 400, {
+            error: `workMs must be an integer from 0 to ${String(MAX_WORK_MS)}`,
+            workMs: rawWork,
+          });
+          return;
+        }
+        // CPU work on demand: what makes a load test move the autoscaler.
+        busy(workMs);
         const greet = () => {
           send(res, 200, {
             message: "hello from tagship",
@@ -91,8 +105,16 @@ export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
   };
 }
 
-function parseDelay(raw: string): number | undefined {
+function parseBounded(raw: string, max: number): number | undefined {
   if (!/^\d{1,5}$/.test(raw)) return undefined;
   const n = Number(raw);
-  return n <= MAX_DELAY_MS ? n : undefined;
+  return n <= max ? n : undefined;
+}
+
+/** Keeps the CPU busy for `ms` milliseconds. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
 }

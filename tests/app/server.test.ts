@@ -266,7 +266,7 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
     }
   });
 
-  void test("rejects unknown paths, other methods and bad delayMs", async () => {
+  void test("rejects unknown paths, other methods and bad delayMs or workMs; workMs spends CPU first", async () => {
     const { app, port } = await startListening({ STARTUP_DELAY_MS: "0" });
     try {
       const missing = await get(port, "/nope");
@@ -285,6 +285,16 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
       }
       const ok = await get(port, "/?delayMs=0");
       assert.equal(ok.status, 200);
+      for (const bad of ["201", "-1", "x"]) {
+        const r = await get(port, `/?workMs=${bad}`);
+        assert.equal(r.status, 400, `workMs=${bad}`);
+        assert.match(r.json().error ?? "", /workMs must be an integer from 0 to 200/);
+      }
+      // workMs spends that much CPU before answering.
+      const started = performance.now();
+      const worked = await get(port, "/?workMs=150");
+      assert.equal(worked.status, 200);
+      assert.ok(performance.now() - started >= 150, "answered only after its work");
 
       const head = await get(port, "/healthz", { method: "HEAD" });
       assert.equal(head.status, 200);

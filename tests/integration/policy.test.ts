@@ -18,9 +18,9 @@ const LABELS = {
 };
 
 interface TestDeployment {
-  metadata: { labels: Record<string, string> };
+  metadata: { labels: Record<string, string>; name?: string; namespace?: string };
   spec: {
-    replicas: number;
+    replicas?: number;
     selector: { matchLabels: Record<string, string> };
     strategy: { type: string; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     template: {
@@ -153,6 +153,47 @@ describe("policy pack on the real engine", () => {
         );
       application("in-its-project", "scoped");
       application("default-project", "default");
+      // Routes: scoped to their hosts, or taking every host of a shared controller or Gateway.
+      const meta = (name: string) => ({ name, namespace: "hello-it", labels: LABELS });
+      const backend = { service: { name: "hello", port: { number: 80 } } };
+      new k8s.networking.v1.Ingress(
+        "host-ingress",
+        {
+          metadata: meta("a"),
+          spec: { rules: [{ host: "a.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }] },
+        },
+        opts,
+      );
+      new k8s.networking.v1.Ingress("catch-all-ingress", { metadata: meta("b"), spec: { defaultBackend: backend } }, opts);
+      const route = (name: string, hostnames: string[]) =>
+        new k8s.apiextensions.CustomResource(
+          name,
+          {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "HTTPRoute",
+            metadata: meta(name),
+            spec: { parentRefs: [{ name: "lab" }], hostnames },
+          },
+          opts,
+        );
+      route("host-route", ["a.example.com"]);
+      route("hostless-route", []);
+      // An autoscaled Deployment that still sets replicas, beside one that leaves them to its autoscaler.
+      const scaledDeployment = (name: string, replicas: boolean) => {
+        const d = structuredClone(goodDeployment());
+        if (!replicas) delete d.spec.replicas;
+        deployment(name, { ...d, metadata: { ...d.metadata, name, namespace: "hello-it" } });
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+          `${name}-hpa`,
+          {
+            metadata: meta(name),
+            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: 2, maxReplicas: 4 },
+          },
+          opts,
+        );
+      };
+      scaledDeployment("scaled-with-replicas", true);
+      scaledDeployment("scaled", false);
       return Promise.resolve();
     };
     // The inline program's project, with the pack's runner declared as the project's own Pulumi.yaml does.
@@ -184,6 +225,9 @@ describe("policy pack on the real engine", () => {
       ["open-namespace", ["namespace-restricted"]],
       ["any-repo", ["argocd-project-scope"]],
       ["default-project", ["argocd-application-in-its-project"]],
+      ["catch-all-ingress", ["routes-name-their-hosts"]],
+      ["hostless-route", ["routes-name-their-hosts"]],
+      ["scaled-with-replicas", ["autoscaled-without-replicas"]],
     ]);
     assert.deepEqual(
       new Map([...byResource].sort()),
