@@ -16,6 +16,11 @@ export interface ApplicationSnapshot {
   readonly unhealthy?: readonly string[];
   /** The Application's error conditions (ComparisonError, InvalidSpecError...), as "Type: message". */
   readonly errors?: readonly string[];
+  /**
+   * The release's autoscalers that Argo CD counts Degraded only because they have no metrics yet (see
+   * awaitingMetrics), as "name: message". Asked for only while the Application is Degraded.
+   */
+  readonly awaitingMetrics?: readonly string[];
 }
 
 export type ApplicationVerdict =
@@ -34,9 +39,36 @@ export function applicationVerdict(app: ApplicationSnapshot, commit: string): Ap
   if (app.operationRevision === commit && (app.operationPhase === "Failed" || app.operationPhase === "Error")) {
     return { state: "failed", message: `sync ${app.operationPhase}: ${app.operationMessage ?? ""} (${status})${resources}` };
   }
+  if (app.syncStatus === "Synced" && app.healthStatus === "Degraded" && (app.awaitingMetrics ?? []).length > 0) {
+    // A new autoscaler, or new pods, have no metrics for a sample period or two: Argo CD calls that Degraded, but it
+    // passes. Without a metrics API it never does, and the release runs out of time naming the autoscaler.
+    const waiting = (app.awaitingMetrics ?? []).map((a) => `; autoscaler ${a}`).join("");
+    return {
+      state: "progressing",
+      detail: `${status}: waiting for the autoscaler's first metrics (is a metrics API such as metrics-server installed?)${waiting}`,
+    };
+  }
   if (app.syncStatus === "Synced" && app.healthStatus === "Degraded") {
     return { state: "failed", message: `${status}: ${app.healthMessage ?? "Degraded"}${resources}` };
   }
   if (app.syncStatus === "Synced" && app.healthStatus === "Healthy") return { state: "complete" };
   return { state: "progressing", detail: status + resources };
+}
+
+/** A HorizontalPodAutoscaler condition, as its status lists them. */
+export interface AutoscalerCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+/**
+ * Why an autoscaler has no metrics to act on, or undefined when it has them: its ScalingActive condition is False
+ * because getting a metric failed, which is how every new autoscaler (and one whose pods all just started) begins.
+ */
+export function awaitingMetrics(conditions: readonly AutoscalerCondition[]): string | undefined {
+  const active = conditions.find((c) => c.type === "ScalingActive");
+  if (active?.status !== "False" || !/^FailedGet\w*Metric$|^FailedComputeMetricsReplicas$/.test(active.reason ?? "")) return undefined;
+  return `${active.reason}: ${active.message ?? ""}`;
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 // The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
-import { applicationVerdict } from "../../rollout/application";
+import { applicationVerdict, awaitingMetrics, type AutoscalerCondition } from "../../rollout/application";
 import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
 import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
@@ -109,6 +109,20 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   };
   const deployment = deployments.length === 1 ? deployments[0] : `{${deployments.join(",")}}`;
 
+  // Autoscalers Argo CD calls Degraded only for want of metrics yet; each is named like its Deployment.
+  const autoscalersAwaitingMetrics = async (): Promise<string[]> => {
+    const found = await Promise.all(
+      deployments.map(async (name) => {
+        const hpa = (await objects
+          .read({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name, namespace } })
+          .catch(() => undefined)) as { status?: { conditions?: AutoscalerCondition[] } } | undefined;
+        const why = awaitingMetrics(hpa?.status?.conditions ?? []);
+        return why === undefined ? [] : [`${name}: ${why}`];
+      }),
+    );
+    return found.flat();
+  };
+
   // 3. Wait: Synced at this commit, the sync succeeded, Healthy, and the Deployment's rollout complete.
   let last = "";
   const stages = argoStages(step.clock);
@@ -132,6 +146,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
           .filter((r) => r.health && r.health.status !== "Healthy")
           .map((r) => `${r.kind}/${r.name}: ${r.health?.status}${r.health?.message ? ` (${r.health.message})` : ""}`),
         errors: (app.status?.conditions ?? []).filter((c) => c.type.endsWith("Error")).map((c) => `${c.type}: ${c.message}`),
+        ...(app.status?.health?.status === "Degraded" ? { awaitingMetrics: await autoscalersAwaitingMetrics() } : {}),
       },
       commit,
     );

@@ -18,6 +18,12 @@ export const LAB_STACK = {
   kubeconfig: LAB_KUBECONFIG,
 } as const;
 
+/**
+ * The lab's ingress controller (Traefik, lab/ingress.sh): its HTTP entry point on loopback, its IngressClass and the
+ * shared Gateway it serves.
+ */
+export const LAB_INGRESS = { url: "http://127.0.0.1:18000", className: "traefik", gateway: "lab-gateway/lab" } as const;
+
 /** kubectl against the lab's cluster; never throws on a non-zero exit. */
 export function kubectl(...args: string[]) {
   return runCommand(path.join(LAB, "bin", "kubectl"), args, { env: { KUBECONFIG: LAB_KUBECONFIG } });

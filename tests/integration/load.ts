@@ -1,7 +1,8 @@
 /**
  * A bounded load loop for rollout tests: a few workers send GET requests, each on a fresh connection so
- * that kube-proxy picks a pod per request, until at least `minRequests` are done and `until()` holds, or
- * `maxSeconds` pass. Only for loopback and the lab's own addresses.
+ * that kube-proxy (or the ingress controller) picks a pod per request, until at least `minRequests` are done and
+ * `until()` holds, or `maxSeconds` pass. Only for loopback and the lab's own addresses; `host` is the Host header an
+ * ingress routes by.
  */
 import * as http from "node:http";
 import { watchServingPods, type Kube } from "./kube";
@@ -13,11 +14,17 @@ export interface LoadResult {
   readonly failureSamples: string[];
   /** How many answers named each version. */
   readonly versions: Record<string, number>;
+  /** Each request's time to its answer (or failure), in milliseconds, in the order they ended. */
+  readonly latenciesMs: number[];
+  /** The version each request was answered by, in the order they ended ("" for a failure). */
+  readonly answeredBy: string[];
 }
 
-function once(url: string): Promise<{ ok: boolean; detail: string; version?: string }> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: 5_000, headers: { connection: "close" } }, (res) => {
+function once(url: string, host?: string): Promise<{ ok: boolean; detail: string; version?: string; ms: number }> {
+  const started = performance.now();
+  return new Promise<{ ok: boolean; detail: string; version?: string }>((resolve) => {
+    const headers = { connection: "close", ...(host ? { host } : {}) };
+    const req = http.get(url, { agent: false, timeout: 5_000, headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
@@ -33,19 +40,39 @@ function once(url: string): Promise<{ ok: boolean; detail: string; version?: str
     });
     req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
     req.on("error", (e) => resolve({ ok: false, detail: e.message }));
-  });
+  }).then((r) => ({ ...r, ms: performance.now() - started }));
 }
 
-export function loadLoop(opts: { url: string; minRequests: number; maxSeconds: number; workers?: number; until: () => boolean }) {
+export interface LoadOptions {
+  readonly url: string;
+  /** The Host header, for an ingress. @default the URL's */
+  readonly host?: string;
+  readonly minRequests: number;
+  readonly maxSeconds: number;
+  /** Requests in flight at once. @default 4 */
+  readonly workers?: number;
+  readonly until: () => boolean;
+}
+
+export function loadLoop(opts: LoadOptions) {
   const { hostname } = new URL(opts.url);
   if (!/^(127\.|10\.)/.test(hostname)) throw new Error(`load tests hit only loopback or the lab's addresses, not ${hostname}`);
   const deadline = Date.now() + opts.maxSeconds * 1000;
-  const result = { requests: 0, failures: 0, failureSamples: [] as string[], versions: {} as Record<string, number> };
+  const result = {
+    requests: 0,
+    failures: 0,
+    failureSamples: [] as string[],
+    versions: {} as Record<string, number>,
+    latenciesMs: [] as number[],
+    answeredBy: [] as string[],
+  };
   const done = () => Date.now() > deadline || (result.requests >= opts.minRequests && opts.until());
   const worker = async () => {
     while (!done()) {
-      const r = await once(opts.url);
+      const r = await once(opts.url, opts.host);
       result.requests++;
+      result.latenciesMs.push(r.ms);
+      result.answeredBy.push(r.ok ? (r.version ?? "?") : "");
       if (r.ok && r.version) result.versions[r.version] = (result.versions[r.version] ?? 0) + 1;
       else {
         result.failures++;
@@ -60,10 +87,10 @@ export function loadLoop(opts: { url: string; minRequests: number; maxSeconds: n
  * Runs `release` under a load loop against `url` (at least 2000 requests, at most 240 s) and a watch of the
  * namespace's pods; returns its outcome (never throws), its duration, and what the load and the watch saw.
  */
-export async function releaseUnderLoad<T>(kube: Kube, namespace: string, url: string, release: () => Promise<T>) {
+export async function releaseUnderLoad<T>(kube: Kube, namespace: string, url: string, release: () => Promise<T>, host?: string) {
   const watch = await watchServingPods(kube, namespace);
   let released = false;
-  const load = loadLoop({ url, minRequests: 2000, maxSeconds: 240, until: () => released });
+  const load = loadLoop({ url, ...(host ? { host } : {}), minRequests: 2000, maxSeconds: 240, until: () => released });
   const started = Date.now();
   const outcome = await release().then(
     (value) => ({ value, error: undefined }),
@@ -75,4 +102,11 @@ export async function releaseUnderLoad<T>(kube: Kube, namespace: string, url: st
   const traffic = await load;
   const capacity = watch.stop();
   return { ...outcome, seconds, endedAt, traffic, capacity };
+}
+
+/** The p-th percentile (0 to 100) of some numbers, by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }

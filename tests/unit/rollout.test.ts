@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applicationVerdict, diagnosePods, readRetrying, rolloutVerdict, type DeploymentSnapshot } from "../../rollout";
+import { awaitingMetrics } from "../../rollout/application";
 
 const done: DeploymentSnapshot = {
   generation: 4,
@@ -134,6 +135,31 @@ describe("applicationVerdict", () => {
     );
     assert.equal(failed.state, "failed");
     assert.match(failed.state === "failed" ? failed.message : "", /^sync Failed: one or more objects failed to apply/);
+  });
+
+  it("waits, naming it, while an autoscaler is Degraded only for want of its first metrics", () => {
+    const v = applicationVerdict(
+      { ...live, healthStatus: "Degraded", awaitingMetrics: ["hello: FailedGetResourceMetric: no metrics"] },
+      commit,
+    );
+    assert.equal(v.state, "progressing");
+    assert.match(
+      v.state === "progressing" ? v.detail : "",
+      /waiting for the autoscaler's first metrics \(is a metrics API such as metrics-server installed\?\); autoscaler hello: FailedGetResourceMetric/,
+    );
+    // Degraded with every autoscaler fine is a failure as before.
+    assert.equal(applicationVerdict({ ...live, healthStatus: "Degraded", awaitingMetrics: [] }, commit).state, "failed");
+  });
+
+  it("tells an autoscaler that has no metrics yet from one that has them or fails otherwise", () => {
+    const active = (status: string, reason: string) => [
+      { type: "AbleToScale", status: "True", reason: "SucceededGetScale" },
+      { type: "ScalingActive", status, reason, message: "unable to get metrics for resource cpu" },
+    ];
+    assert.match(awaitingMetrics(active("False", "FailedGetResourceMetric")) ?? "", /^FailedGetResourceMetric: unable to get metrics/);
+    assert.equal(awaitingMetrics(active("True", "ValidMetricFound")), undefined);
+    assert.equal(awaitingMetrics(active("False", "InvalidSelector")), undefined);
+    assert.equal(awaitingMetrics([]), undefined);
   });
 
   it("does not take a state from before this commit's sync for its outcome", () => {

@@ -1,0 +1,58 @@
+/** What the traffic tests read: the autoscaler's state, a Deployment's count, and answers through the ingress. */
+import * as http from "node:http";
+import type { Kube } from "./kube";
+import { loadLoop } from "./load";
+
+export interface Autoscaler {
+  readonly current: number;
+  readonly desired: number;
+  /** The pods' average CPU as a percentage of their request; undefined until metrics-server has a sample. */
+  readonly currentCpu?: number;
+}
+
+interface HpaObject {
+  status?: {
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    currentMetrics?: { resource?: { name: string; current?: { averageUtilization?: number } } }[];
+  };
+}
+
+export async function autoscaler(kube: Kube, namespace: string, name: string): Promise<Autoscaler> {
+  const h = await kube.get<HpaObject>(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${name}`);
+  const cpu = h?.status?.currentMetrics?.find((m) => m.resource?.name === "cpu")?.resource?.current?.averageUtilization;
+  return {
+    current: h?.status?.currentReplicas ?? 0,
+    desired: h?.status?.desiredReplicas ?? 0,
+    ...(cpu !== undefined ? { currentCpu: cpu } : {}),
+  };
+}
+
+/** The Deployment's spec.replicas: whoever set it last, the autoscaler when it scales it. */
+export async function deploymentReplicas(kube: Kube, namespace: string, name: string): Promise<number> {
+  return (await kube.get<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`))?.spec.replicas ?? 0;
+}
+
+/** One GET through the ingress with a Host header; the JSON answer, or an error naming the status. Loopback only. */
+export function get(url: string, host: string): Promise<{ version: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: 5_000, headers: { host, connection: "close" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => {
+        if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
+        else resolve(JSON.parse(body) as { version: string });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
+    req.on("error", reject);
+  });
+}
+
+/** The versions that answer `count` requests through the ingress now: once a rollout is complete, only the new one. */
+export async function versionsNow(url: string, host: string, count = 200): Promise<string[]> {
+  const load = await loadLoop({ url, host, minRequests: count, maxSeconds: 60, until: () => true });
+  if (load.failures > 0) throw new Error(`${load.failures} of ${load.requests} failed: ${load.failureSamples.join("; ")}`);
+  return Object.keys(load.versions).sort();
+}
