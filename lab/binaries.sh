@@ -1,5 +1,6 @@
 # The lab's Go-built servers, each built once into the cache (outside the repo) from a committed wrapper
-# module under lab/<name>. Sourced by lab/lab.sh, not run.
+# module under lab/<name> (Traefik from a copy of its own module's source: lab/ingress.sh). Sourced by lab/lab.sh,
+# not run.
 
 BUILDKIT_VERSION=v0.31.0
 KUBERNETES_VERSION=v1.34.12
@@ -20,6 +21,8 @@ lab_jobs() {
     [[ -x "$KUBERNETES_BIN/$cmd" ]] || { echo kubernetes=build_kubernetes; break; }
   done
   [[ -x "$ETCD_BIN/etcd" && -x "$ETCD_BIN/etcdctl" ]] || echo etcd=build_etcd
+  [[ -x "$TRAEFIK_BIN/traefik" ]] || echo traefik=build_traefik
+  [[ -x "$METRICS_SERVER_BIN/metrics-server" ]] || echo metrics-server=build_metrics_server
   [[ "${1:-}" != argocd || -x "$ARGOCD_BIN/argocd" ]] || echo argocd=build_argocd
 }
 
@@ -30,7 +33,7 @@ lab_binaries() {
   local jobs=("$@") job
   while read -r job; do [[ -n "$job" ]] && jobs+=("$job"); done < <(lab_jobs $want)
   if ((${#jobs[@]} == 0)); then
-    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN${want:+, $ARGOCD_BIN}"
+    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN, $TRAEFIK_BIN, $METRICS_SERVER_BIN${want:+, $ARGOCD_BIN}"
     return
   fi
   [[ "${jobs[*]}" != *build_* ]] || need_go "the lab's servers"

@@ -76,6 +76,8 @@ pki_up() {
   cert apiserver /CN=kube-apiserver "extendedKeyUsage=serverAuth
 subjectAltName=IP:$NODE_IP,IP:127.0.0.1,IP:${SERVICE_CIDR%.0/16}.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,DNS:localhost"
   cert admin "/O=system:masters/CN=tagship-lab-admin" "extendedKeyUsage=clientAuth"
+  # The API server's client certificate towards the APIs it aggregates (metrics-server's metrics.k8s.io).
+  cert front-proxy-client /CN=front-proxy-client "extendedKeyUsage=clientAuth"
   cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" "extendedKeyUsage=serverAuth,clientAuth
 subjectAltName=IP:$NODE_IP,DNS:$NODE_NAME"
   kubeconfig "$LAB/kubeconfig" admin
@@ -97,6 +99,18 @@ etcd_up() {
 
 control_plane_up() {
   local d="$LAB/pki"
+  # The aggregation layer, which serves metrics.k8s.io from metrics-server: the API server proxies to it as
+  # front-proxy-client, passing the user in X-Remote-* headers that metrics-server trusts from a certificate of the
+  # lab CA with that name only. It dials the Service's endpoint itself, without waiting for kube-proxy's rules.
+  local aggregation=(--requestheader-client-ca-file "$d/ca.crt" --requestheader-allowed-names front-proxy-client
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group
+    --requestheader-extra-headers-prefix X-Remote-Extra- --enable-aggregator-routing=true
+    --proxy-client-cert-file "$d/front-proxy-client.crt" --proxy-client-key-file "$d/front-proxy-client.key")
+  # An API server or controller manager started by an older lab/lab.sh lacks flags the lab now relies on (the
+  # aggregation layer, the autoscaler's period): restarted once.
+  running kube-apiserver && ! started_with kube-apiserver --proxy-client-cert-file && stop kube-apiserver
+  running kube-controller-manager && ! started_with kube-controller-manager --horizontal-pod-autoscaler-sync-period &&
+    stop kube-controller-manager
   if ! running kube-apiserver; then
     start kube-apiserver "$KUBERNETES_BIN/kube-apiserver" --bind-address "$NODE_IP" --advertise-address "$NODE_IP" \
       --secure-port 6443 --etcd-servers http://127.0.0.1:2379 --service-cluster-ip-range "$SERVICE_CIDR" \
@@ -104,15 +118,18 @@ control_plane_up() {
       --client-ca-file "$d/ca.crt" --tls-cert-file "$d/apiserver.crt" --tls-private-key-file "$d/apiserver.key" \
       --kubelet-client-certificate "$d/admin.crt" --kubelet-client-key "$d/admin.key" \
       --service-account-key-file "$d/sa.pub" --service-account-signing-key-file "$d/sa.key" \
-      --service-account-issuer https://kubernetes.default.svc.cluster.local
+      --service-account-issuer https://kubernetes.default.svc.cluster.local \
+      "${aggregation[@]}"
   fi
   wait_for "kube-apiserver at $API_SERVER" 90 kubectl get --raw /readyz
   still_running kube-apiserver "$NODE_IP:6443"
   # No leader election: one of each, and a restart must not wait out another's lease.
+  # The autoscaler acts every 5 s rather than 15: a scaling test then waits on metrics-server's 15 s resolution only.
   running kube-controller-manager || start kube-controller-manager "$KUBERNETES_BIN/kube-controller-manager" \
     --kubeconfig "$LAB/kubeconfig" --bind-address 127.0.0.1 --leader-elect=false \
     --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
-    --cluster-signing-cert-file "$d/ca.crt" --cluster-signing-key-file "$d/ca.key"
+    --cluster-signing-cert-file "$d/ca.crt" --cluster-signing-key-file "$d/ca.key" \
+    --horizontal-pod-autoscaler-sync-period 5s
   running kube-scheduler || start kube-scheduler "$KUBERNETES_BIN/kube-scheduler" \
     --kubeconfig "$LAB/kubeconfig" --bind-address 127.0.0.1 --leader-elect=false
   wait_for "kube-controller-manager" 30 curl -fsk https://127.0.0.1:10257/healthz

@@ -12,7 +12,9 @@
 # Parts: a registry on 127.0.0.1:5000 (Debian's docker-registry) and one that requires a password on
 # 127.0.0.1:5002 (htpasswd; the password is made at its first start, in .lab/private-registry/password), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
-# (lab/cluster.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from Go modules (lab/binaries.sh) or come from Debian.
+# (lab/cluster.sh), the ingress controller Traefik on 127.0.0.1:18000 with the Gateway API (lab/ingress.sh),
+# metrics-server (lab/metrics.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from
+# Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/toolchain/lib.sh"
@@ -22,6 +24,8 @@ source "$root/lab/binaries.sh"
 source "$root/lab/images.sh"
 source "$root/lab/cluster.sh"
 source "$root/lab/argocd.sh"
+source "$root/lab/ingress.sh"
+source "$root/lab/metrics.sh"
 
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
@@ -60,23 +64,27 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
 }
 
 lab_up() {
-  local gitops=true n=15
-  with_gitops "$@" || { gitops=false; n=13; }
+  local gitops=true n=17
+  with_gitops "$@" || { gitops=false; n=15; }
   lab_prepare "$@"
   step 4 $n "registries"; registry_up; private_registry_up
   step 5 $n "BuildKit"; buildkit_up
   step 6 $n "buildx builder tagship-lab"; builder_up
   step 7 $n "base image $BASE_IMAGE"; base_image_up
   cluster_up $n 8
+  step 14 $n "ingress controller Traefik $TRAEFIK_VERSION"; ingress_up
+  step 15 $n "metrics-server $METRICS_SERVER_VERSION"; metrics_server_up
   if $gitops; then
-    step 14 $n "git remote"; git_remote_up
-    step 15 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+    step 16 $n "git remote"; git_remote_up
+    step 17 $n "Argo CD $ARGOCD_VERSION"; argocd_up
   fi
 }
 
 lab_down() {
-  step 1 3 "stop Argo CD, Kubernetes and its containers"
+  step 1 3 "stop Argo CD, the ingress controller, metrics-server, Kubernetes and its containers"
   argocd_down
+  stop traefik
+  stop metrics-server
   cluster_down
   step 2 3 "stop BuildKit and the registries"
   stop buildkit
@@ -100,6 +108,8 @@ lab_status() {
   if [[ -f "$LAB/buildx/instances/tagship-lab" ]]; then echo "builder tagship-lab: configured"; else echo "builder tagship-lab: missing"; ok=1; fi
   if in_registry tagship/node-base 22; then echo "base image: $BASE_IMAGE"; else echo "base image: missing"; ok=1; fi
   cluster_status || ok=1
+  ingress_status || ok=1
+  metrics_status || ok=1
   if [[ ! -d "$LAB/redis" ]]; then
     echo "Argo CD: not part of this lab (brought up with --no-gitops)"
   else

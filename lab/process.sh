@@ -3,6 +3,9 @@
 
 running() { [[ -f "$LAB/$1.pid" ]] && kill -0 "$(cat "$LAB/$1.pid")" 2>/dev/null; }
 
+# started_with <part> <flag>: whether the running part's command line has the flag.
+started_with() { tr '\0' '\n' <"/proc/$(cat "$LAB/$1.pid")/cmdline" | grep -qxF -- "$2"; }
+
 start() { # start <part> <command...>: in the background, detached, logging to $LAB/<part>.log
   local part=$1
   shift
