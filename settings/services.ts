@@ -50,6 +50,7 @@ export function serviceSettings(
   }
   r.reportAll(uniqueProblems(problems));
   checkSharedRepositories(r, services);
+  checkSharedRoutes(r, services);
   checkServiceSecrets(
     r,
     src,
@@ -121,6 +122,34 @@ function checkSharedRepositories(r: ConfigReader, services: readonly ServiceSett
       `a repository of its own: services ${other} and ${s.name} would both push to ${repository}, overwriting each other's tags`,
       `run \`pulumi config set --path '${qualified(`services.${s.name}.imageName`)}' <team>/${s.name}\``,
     );
+  }
+}
+
+/**
+ * Two services routing one host and path (an Ingress rule, or an HTTPRoute host name) would take each other's
+ * requests, whichever the controller picked: as with a stack-wide ingress or httpRoute that several services inherit.
+ */
+function checkSharedRoutes(r: ConfigReader, services: readonly ServiceSettings[]): void {
+  const owner = new Map<string, string>();
+  for (const s of services) {
+    const w = s.workload;
+    const claims = [
+      ...(w.ingress ? [{ field: "ingress", route: `Ingress ${w.ingress.host}${w.ingress.path ?? "/"}` }] : []),
+      ...(w.httpRoute?.hostnames ?? []).map((h) => ({ field: "httpRoute", route: `HTTPRoute ${h}${w.httpRoute?.path ?? "/"}` })),
+    ];
+    for (const { field, route } of claims) {
+      const other = owner.get(route);
+      if (other === undefined) {
+        owner.set(route, s.name);
+        continue;
+      }
+      r.report(
+        `services.${s.name}.${field}`,
+        route,
+        `a host and path of its own: services ${other} and ${s.name} would both route ${route}, each taking the other's requests`,
+        `give each service its own host or path: \`pulumi config set --path '${qualified(`services.${s.name}.${field}`)}.${field === "ingress" ? "host" : "hostnames[0]"}' ${s.name}.example.com\`, and no stack-wide ${field} for several services`,
+      );
+    }
   }
 }
 

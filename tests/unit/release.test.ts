@@ -255,7 +255,13 @@ describe("release", () => {
   });
 
   it("several services in gitops mode: one Application, and an AppProject allowing exactly the kinds they render", async () => {
-    const gitops = { ...stackConfig("dev"), "tagship:deliveryMode": "gitops", "tagship:repoUrl": "file:///srv/git/tagship.git" };
+    // Without the dev stack's Ingress, which two services could not share.
+    const gitops = {
+      ...stackConfig("dev"),
+      "tagship:deliveryMode": "gitops",
+      "tagship:repoUrl": "file:///srv/git/tagship.git",
+      "tagship:ingress": "",
+    };
     const kinds = async (services: object) => {
       const rs = await run("staging", { ...gitops, "tagship:services": JSON.stringify(services) });
       assert.equal(rs.filter((r) => r.type === ARGO_TYPES[0]).length, 1);
@@ -269,6 +275,19 @@ describe("release", () => {
       "PodDisruptionBudget",
       "Service",
       "ServiceAccount",
+    ]);
+    const routed = {
+      autoscaling: { maxReplicas: 3 },
+      ingress: { host: "api.example.com" },
+      httpRoute: { hostnames: ["api.example.com"], gateway: "g" },
+    };
+    assert.deepEqual(await kinds({ api: { context: "app", ...routed }, web: { context: "app" } }), [
+      "Deployment",
+      "HTTPRoute",
+      "HorizontalPodAutoscaler",
+      "Ingress",
+      "PodDisruptionBudget",
+      "Service",
     ]);
   });
 

@@ -27,7 +27,9 @@ export function stackConfig(stack: string): Record<string, string> {
     if (spec.default !== undefined) out[`${project.name}:${key}`] = String(spec.default);
   }
   const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  for (const [key, value] of Object.entries(file.config ?? {})) out[key] = String(value);
+  // Objects and lists reach the program as JSON text, as Pulumi passes them.
+  for (const [key, value] of Object.entries(file.config ?? {}))
+    out[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
   return out;
 }
 

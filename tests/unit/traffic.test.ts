@@ -260,6 +260,38 @@ describe("traffic and scale in stack config", () => {
     assert.equal(web?.workload.autoscaling, undefined);
   });
 
+  it("refuses two services routing one host and path, as a stack-wide ingress several services inherit would", () => {
+    const message = problemsOf(
+      dev({
+        ingress: { host: "shop.example.com" },
+        services: { api: { context: "app" }, web: { context: "app", imageName: "tagship/web" } },
+      }),
+    );
+    assert.match(
+      message,
+      /tagship:services\.web\.ingress = "Ingress shop\.example\.com\/": allowed a host and path of its own: services api and web would both route/,
+    );
+    const routes = problemsOf(
+      dev({
+        ingress: "",
+        services: {
+          api: { context: "app", httpRoute: { hostnames: ["a.example.com"], gateway: "g" } },
+          web: { context: "app", imageName: "tagship/web", httpRoute: { hostnames: ["b.example.com", "a.example.com"], gateway: "g" } },
+        },
+      }),
+    );
+    assert.match(routes, /tagship:services\.web\.httpRoute = "HTTPRoute a\.example\.com\/"/);
+    // Other paths of one host are fine.
+    const paths = dev({
+      ingress: "",
+      services: {
+        api: { context: "app", ingress: { host: "a.example.com", path: "/api" } },
+        web: { context: "app", imageName: "tagship/web", ingress: { host: "a.example.com" } },
+      },
+    });
+    assert.equal(parseSettings(paths).services.length, 2);
+  });
+
   it("holds a production stack's autoscaler to at least 2 pods", () => {
     const prod = configSource("prod", {
       ...stackConfig("prod"),
