@@ -4,17 +4,9 @@ import { PolicyPack } from "@pulumi/policy";
 import { appProjectScope, applicationInItsProject } from "./argocd";
 import { appLabels, namespaceRestricted } from "./labels";
 import { podPolicies } from "./pods";
-import { autoscaledWithoutReplicas, routesNameTheirHosts } from "./traffic";
+import { routesNameTheirHosts } from "./traffic";
 
 new PolicyPack("tagship", {
   enforcementLevel: "mandatory",
-  policies: [
-    ...podPolicies,
-    appLabels,
-    namespaceRestricted,
-    appProjectScope,
-    applicationInItsProject,
-    routesNameTheirHosts,
-    autoscaledWithoutReplicas,
-  ],
+  policies: [...podPolicies, appLabels, namespaceRestricted, appProjectScope, applicationInItsProject, routesNameTheirHosts],
 });

@@ -1,10 +1,8 @@
-/** Policies on how requests reach the pods and who sets their count: routes scoped to their hosts, autoscalers unopposed. */
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+/** Policies on how requests reach the pods: routes scoped to their hosts. */
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
 interface RouteObject {
   readonly spec?: {
@@ -26,32 +24,6 @@ export const routesNameTheirHosts: ResourceValidationPolicy = {
       if (hostless > 0) report(`${hostless} rule(s) without a host: each would match every host the controller serves`);
     } else if (args.type === HTTP_ROUTE && (spec.hostnames ?? []).length === 0) {
       report("spec.hostnames is empty: the route would match every host of the Gateway it attaches to");
-    }
-  },
-};
-
-interface ScaledObject {
-  readonly metadata?: { readonly name?: string; readonly namespace?: string };
-  readonly spec?: { readonly replicas?: number; readonly scaleTargetRef?: { readonly kind?: string; readonly name?: string } };
-}
-
-export const autoscaledWithoutReplicas: StackValidationPolicy = {
-  name: "autoscaled-without-replicas",
-  description:
-    "A Deployment a HorizontalPodAutoscaler of the stack scales carries no spec.replicas, so that no update or sync resets the count the autoscaler chose.",
-  validateStack: (args, report) => {
-    const props = (r: { props: unknown }) => r.props as ScaledObject;
-    const scaled = new Set(
-      args.resources
-        .filter((r) => r.type === HPA && props(r).spec?.scaleTargetRef?.kind === "Deployment")
-        .map((r) => `${props(r).metadata?.namespace ?? ""}/${props(r).spec?.scaleTargetRef?.name ?? ""}`),
-    );
-    for (const d of args.resources.filter((r) => r.type === DEPLOYMENT)) {
-      const m = props(d).metadata ?? {};
-      const replicas = props(d).spec?.replicas;
-      if (scaled.has(`${m.namespace ?? ""}/${m.name ?? ""}`) && replicas !== undefined) {
-        report(`Deployment ${m.name ?? d.name} sets spec.replicas ${replicas} while an autoscaler scales it: leave replicas out`, d.urn);
-      }
     }
   },
 };

@@ -51,6 +51,8 @@ export interface LoadOptions {
   readonly maxSeconds: number;
   /** Requests in flight at once. @default 4 */
   readonly workers?: number;
+  /** Each worker's pause between requests, for a light load that does not itself move an autoscaler. @default 0 */
+  readonly pauseMs?: number;
   readonly until: () => boolean;
 }
 
@@ -69,6 +71,7 @@ export function loadLoop(opts: LoadOptions) {
   const done = () => Date.now() > deadline || (result.requests >= opts.minRequests && opts.until());
   const worker = async () => {
     while (!done()) {
+      if (opts.pauseMs) await new Promise((resolve) => setTimeout(resolve, opts.pauseMs));
       const r = await once(opts.url, opts.host);
       result.requests++;
       result.latenciesMs.push(r.ms);

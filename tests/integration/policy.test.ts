@@ -18,9 +18,9 @@ const LABELS = {
 };
 
 interface TestDeployment {
-  metadata: { labels: Record<string, string>; name?: string; namespace?: string };
+  metadata: { labels: Record<string, string> };
   spec: {
-    replicas?: number;
+    replicas: number;
     selector: { matchLabels: Record<string, string> };
     strategy: { type: string; rollingUpdate: { maxSurge: number; maxUnavailable: number } };
     template: {
@@ -178,22 +178,6 @@ describe("policy pack on the real engine", () => {
         );
       route("host-route", ["a.example.com"]);
       route("hostless-route", []);
-      // An autoscaled Deployment that still sets replicas, beside one that leaves them to its autoscaler.
-      const scaledDeployment = (name: string, replicas: boolean) => {
-        const d = structuredClone(goodDeployment());
-        if (!replicas) delete d.spec.replicas;
-        deployment(name, { ...d, metadata: { ...d.metadata, name, namespace: "hello-it" } });
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-          `${name}-hpa`,
-          {
-            metadata: meta(name),
-            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: 2, maxReplicas: 4 },
-          },
-          opts,
-        );
-      };
-      scaledDeployment("scaled-with-replicas", true);
-      scaledDeployment("scaled", false);
       return Promise.resolve();
     };
     // The inline program's project, with the pack's runner declared as the project's own Pulumi.yaml does.
@@ -227,7 +211,6 @@ describe("policy pack on the real engine", () => {
       ["default-project", ["argocd-application-in-its-project"]],
       ["catch-all-ingress", ["routes-name-their-hosts"]],
       ["hostless-route", ["routes-name-their-hosts"]],
-      ["scaled-with-replicas", ["autoscaled-without-replicas"]],
     ]);
     assert.deepEqual(
       new Map([...byResource].sort()),

@@ -10,7 +10,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, filesUnder, type Sandbox } from "./engine";
 import { dropNamespace, Kube, LAB_INGRESS, labStack, pollUntil } from "./kube";
 import { loadLoop } from "./load";
-import { autoscaler, deploymentReplicas, versionsNow } from "./traffic";
+import { autoscaler, deploymentReplicas, versionsAfter, versionsNow } from "./traffic";
 
 const STACK = "it-traffic-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -54,10 +54,11 @@ describe("an autoscaled service in gitops mode, behind the ingress", () => {
 
   it("first release: the rendered Deployment has no replicas, the Ingress routes through the default class", async () => {
     assert.match(await ship(), /Synced at [0-9a-f]{12} and Healthy/);
-    const rendered = filesUnder(path.join(box.workDir, "deploy", STACK));
+    const dir = path.join(box.workDir, "deploy", STACK);
+    const rendered = filesUnder(dir);
     const deployment = rendered.find((f) => /deployment/i.test(path.basename(f)));
     assert.ok(deployment, rendered.join(" "));
-    assert.doesNotMatch(fs.readFileSync(deployment, "utf8"), /^\s*replicas:/m);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, deployment), "utf8"), /^\s*replicas:/m);
     assert.ok(
       rendered.some((f) => /horizontalpodautoscaler/i.test(path.basename(f))),
       rendered.join(" "),
@@ -96,7 +97,7 @@ describe("an autoscaled service in gitops mode, behind the ingress", () => {
     assert.ok(load.requests >= 2000, `${load.requests} requests`);
     assert.equal(load.failures, 0, load.failureSamples.join("\n"));
     assert.ok((load.versions["1.0.0"] ?? 0) > 0 && (load.versions["2.0.0"] ?? 0) > 0, JSON.stringify(load.versions));
-    assert.deepEqual(await versionsNow(`${LAB_INGRESS.url}/version`, HOST), ["2.0.0"]);
+    assert.deepEqual(await versionsAfter(kube, NAMESPACE, "2.0.0", `${LAB_INGRESS.url}/version`, HOST), ["2.0.0"]);
     // Still Synced with the autoscaler's count live: nothing in git claims replicas.
     assert.equal((await application())?.sync?.status, "Synced");
   });

@@ -7,7 +7,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, type Sandbox } from "./engine";
 import { dropNamespace, Kube, LAB_INGRESS, labStack, pollUntil } from "./kube";
 import { loadLoop, releaseUnderLoad, type LoadResult } from "./load";
-import { autoscaler, deploymentReplicas, get, versionsNow, type Autoscaler } from "./traffic";
+import { autoscaler, deploymentReplicas, get, versionsAfter, type Autoscaler } from "./traffic";
 
 const STACK = "it-traffic";
 const NAMESPACE = `hello-${STACK}`;
@@ -78,7 +78,7 @@ describe("traffic through the ingress, with an autoscaler (direct mode)", () => 
     assert.equal(run.value.code, 0, run.value.output);
     assertClean(run.traffic, "release through the ingress");
     assert.ok((run.traffic.versions["1.0.0"] ?? 0) > 0 && (run.traffic.versions["2.0.0"] ?? 0) > 0, JSON.stringify(run.traffic.versions));
-    assert.deepEqual(await versionsNow(`${LAB_INGRESS.url}/version`, HOST), ["2.0.0"]);
+    assert.deepEqual(await versionsAfter(kube, NAMESPACE, "2.0.0", `${LAB_INGRESS.url}/version`, HOST), ["2.0.0"]);
     assert.equal(await versionThrough(ROUTE_HOST), "2.0.0");
   });
 
@@ -109,14 +109,22 @@ describe("traffic through the ingress, with an autoscaler (direct mode)", () => 
     const load = await busy;
     assertClean(load, "release while scaling out");
     assert.ok((load.versions["2.0.0"] ?? 0) > 0 && (load.versions["3.0.0"] ?? 0) > 0, JSON.stringify(load.versions));
-    assert.deepEqual(await versionsNow(`${LAB_INGRESS.url}/version`, HOST), ["3.0.0"]);
+    assert.deepEqual(await versionsAfter(kube, NAMESPACE, "3.0.0", `${LAB_INGRESS.url}/version`, HOST), ["3.0.0"]);
   });
 
   it("a scale-in under load: 0 failed while the autoscaler removes pods down to its minimum", async () => {
     const peak = await replicas();
     assert.ok(peak > 2, `at ${peak} pods`);
     let minimum = false;
-    const load = loadLoop({ url: `${LAB_INGRESS.url}/version`, host: HOST, minRequests: 2000, maxSeconds: 300, until: () => minimum });
+    // A light load (at most 40 requests a second), which does not itself keep the CPU above the target.
+    const load = loadLoop({
+      url: `${LAB_INGRESS.url}/version`,
+      host: HOST,
+      minRequests: 2000,
+      maxSeconds: 300,
+      pauseMs: 100,
+      until: () => minimum,
+    });
     const settled = await pollUntil(replicas, (n) => n === 2, 240_000, 2000);
     minimum = true;
     assert.equal(settled, 2, `scaled in from ${peak} to ${settled}`);

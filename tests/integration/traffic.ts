@@ -1,6 +1,6 @@
 /** What the traffic tests read: the autoscaler's state, a Deployment's count, and answers through the ingress. */
 import * as http from "node:http";
-import type { Kube } from "./kube";
+import { pollUntil, type Kube } from "./kube";
 import { loadLoop } from "./load";
 
 export interface Autoscaler {
@@ -50,7 +50,29 @@ export function get(url: string, host: string): Promise<{ version: string }> {
   });
 }
 
-/** The versions that answer `count` requests through the ingress now: once a rollout is complete, only the new one. */
+/**
+ * The versions that answer `count` requests through the ingress once no pod of another version than `version` is
+ * left: only that one. Until the old pods are gone (their preStop pause, then their drain) the controller may still
+ * send them a request it picked before its endpoint update, which they answer: that is the pause doing its work.
+ */
+export async function versionsAfter(
+  kube: Kube,
+  namespace: string,
+  version: string,
+  url: string,
+  host: string,
+  count = 200,
+): Promise<string[]> {
+  const others = async () =>
+    (await kube.get<{ items: { metadata: { labels?: Record<string, string> } }[] }>(`/api/v1/namespaces/${namespace}/pods`))!.items.filter(
+      (p) => p.metadata.labels?.["app.kubernetes.io/version"] !== version,
+    ).length;
+  const left = await pollUntil(others, (n) => n === 0, 120_000, 500);
+  if (left > 0) throw new Error(`${left} pods of another version than ${version} still there after 120 s`);
+  return versionsNow(url, host, count);
+}
+
+/** The versions that answer `count` requests through the ingress now. */
 export async function versionsNow(url: string, host: string, count = 200): Promise<string[]> {
   const load = await loadLoop({ url, host, minRequests: count, maxSeconds: 60, until: () => true });
   if (load.failures > 0) throw new Error(`${load.failures} of ${load.requests} failed: ${load.failureSamples.join("; ")}`);
