@@ -49,6 +49,8 @@ export interface LoadOptions {
   readonly host?: string;
   readonly minRequests: number;
   readonly maxSeconds: number;
+  /** A bound on the count whatever `until` says. @default 100,000 */
+  readonly maxRequests?: number;
   /** Requests in flight at once. @default 4 */
   readonly workers?: number;
   /** Each worker's pause between requests, for a light load that does not itself move an autoscaler. @default 0 */
@@ -68,7 +70,8 @@ export function loadLoop(opts: LoadOptions) {
     latenciesMs: [] as number[],
     answeredBy: [] as string[],
   };
-  const done = () => Date.now() > deadline || (result.requests >= opts.minRequests && opts.until());
+  const done = () =>
+    Date.now() > deadline || result.requests >= (opts.maxRequests ?? 100_000) || (result.requests >= opts.minRequests && opts.until());
   const worker = async () => {
     while (!done()) {
       if (opts.pauseMs) await new Promise((resolve) => setTimeout(resolve, opts.pauseMs));
