@@ -2,9 +2,9 @@
 # Benchmark of releases behind the lab's ingress controller (Traefik on 127.0.0.1:18000), alternating in one sitting
 # (median of the rounds), on one Deployment of 3 replicas with an Ingress:
 #   1. `tagship ship` of a new tag (same source) against `kubectl set image` + `kubectl rollout status` on the same
-#      Deployment: the release's cost over the floor
-#   2. latency of requests through the ingress (4 workers, a fresh connection each) at rest and during the release:
-#      p50 and p99                                                           target: p99 during a rollout <= 2x at rest
+#      Deployment, each under the same load through the ingress: the release's cost over the floor
+#   2. latency of requests through the ingress (4 workers, a fresh connection each, 10 ms apart) at rest and during
+#      the release: p50 and p99                                              target: p99 during a rollout <= 2x at rest
 # Each measured run starts once the previous rollout's old pods are gone (common.sh's settle). Needs the lab up
 # (make lab-up). Results go to docs/benchmarks.md by hand; nothing here is a test.
 # Usage: bash bench/ingress.sh [rounds, default 5]
@@ -49,7 +49,11 @@ for i in $(seq "$ROUNDS"); do
   roll50+=("$(field "$work/roll-$i.json" p50)") roll99+=("$(field "$work/roll-$i.json" p99)")
   failures=$((failures + $(field "$work/rest-$i.json" failures) + $(field "$work/roll-$i.json" failures)))
   settle hello-bench-ingress
+  load 500 "$work/floor-$i"
   floor+=("$(seconds bash -c "$LAB/bin/kubectl --kubeconfig $LAB/kubeconfig -n hello-bench-ingress set image deployment/hello hello=$repo:1.0.$i && $LAB/bin/kubectl --kubeconfig $LAB/kubeconfig -n hello-bench-ingress rollout status deployment/hello --timeout=300s")")
+  touch "$work/floor-$i"
+  wait
+  failures=$((failures + $(field "$work/floor-$i.json" failures)))
   echo "round $i: ship ${shipped[-1]} s, kubectl ${floor[-1]} s; at rest p50 ${rest50[-1]} p99 ${rest99[-1]} ms ($(field "$work/rest-$i.json" requests) requests); during the release p50 ${roll50[-1]} p99 ${roll99[-1]} ms ($(field "$work/roll-$i.json" requests) requests, versions $(field "$work/roll-$i.json" versions | tr -d '\n'))"
 done
 
