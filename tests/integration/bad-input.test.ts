@@ -63,6 +63,53 @@ const BAD_CONFIG: Record<string, BadConfig> = {
     error: /tagship:progressDeadlineSeconds and tagship:minReadySeconds = .*allowed progressDeadlineSeconds greater/,
   },
   "readinessPath without a slash": { set: [["readinessPath", "readyz"]], error: /tagship:readinessPath = "readyz": allowed/ },
+  "ingress host not a DNS name": {
+    set: [["ingress.host", "Shop_Example", ["--path"]]],
+    error: /tagship:ingress\.host = "Shop_Example": allowed a DNS name/,
+  },
+  "ingress path without a slash": {
+    set: [
+      ["ingress.host", "shop.example.com", ["--path"]],
+      ["ingress.path", "api", ["--path"]],
+    ],
+    error: /tagship:ingress\.path = "api": allowed a path prefix that starts with '\/'/,
+  },
+  "httpRoute path without a slash": {
+    set: [
+      ["httpRoute.hostnames[0]", "shop.example.com", ["--path"]],
+      ["httpRoute.gateway", "lab-gateway/lab", ["--path"]],
+      ["httpRoute.path", "api", ["--path"]],
+    ],
+    error: /tagship:httpRoute\.path = "api": allowed a path prefix/,
+  },
+  "autoscaling min above max": {
+    set: [
+      ["autoscaling.minReplicas", "5", ["--path"]],
+      ["autoscaling.maxReplicas", "3", ["--path"]],
+    ],
+    error: /tagship:autoscaling\.minReplicas and tagship:autoscaling\.maxReplicas = .*allowed minReplicas no greater than maxReplicas/,
+  },
+  "autoscaling target 0": {
+    set: [
+      ["autoscaling.maxReplicas", "4", ["--path"]],
+      ["autoscaling.cpuUtilization", "0", ["--path"]],
+    ],
+    error: /tagship:autoscaling\.cpuUtilization = 0: allowed an integer percentage from 1 to 100/,
+  },
+  "autoscaling target over 100": {
+    set: [
+      ["autoscaling.maxReplicas", "4", ["--path"]],
+      ["autoscaling.memoryUtilization", "101", ["--path"]],
+    ],
+    error: /tagship:autoscaling\.memoryUtilization = 101: allowed an integer percentage from 1 to 100/,
+  },
+  "autoscaling with a fixed replicas": {
+    set: [
+      ["replicas", "3"],
+      ["autoscaling.maxReplicas", "4", ["--path"]],
+    ],
+    error: /tagship:replicas and tagship:autoscaling = .*allowed one of them/,
+  },
   "misspelled key": {
     set: [["replcas", "2"]],
     error: /tagship:replcas = "2": allowed one of the keys declared in Pulumi\.yaml \(did you mean tagship:replicas\?\)/,
