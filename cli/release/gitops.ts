@@ -57,6 +57,9 @@ export async function clusterOf(cwd: string, stackName: string, outputs: Outputs
   return { client, kc, objects: client.KubernetesObjectApi.makeApiClient(kc), apps: kc.makeApiClient(client.AppsV1Api) };
 }
 
+/** How long after an autoscaler got its metrics Argo CD may still report the Degraded health it had without them. */
+const METRICS_GRACE_MS = 30_000;
+
 const applicationRef = (name: string, namespace: string) => ({
   apiVersion: "argoproj.io/v1alpha1",
   kind: "Application",
@@ -109,8 +112,17 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   };
   const deployment = deployments.length === 1 ? deployments[0] : `{${deployments.join(",")}}`;
 
-  // Autoscalers Argo CD calls Degraded only for want of metrics yet; each is named like its Deployment.
+  // Autoscalers Argo CD calls Degraded only for want of metrics yet; each is named like its Deployment. Argo CD
+  // recomputes health from its own watch, so for a moment after the metrics arrive it may still say Degraded: that
+  // moment (METRICS_GRACE_MS) is waited out too.
+  let lastAwaitingAt = 0;
   const autoscalersAwaitingMetrics = async (): Promise<string[]> => {
+    const waiting = await autoscalersWithoutMetrics();
+    if (waiting.length > 0) lastAwaitingAt = Date.now();
+    else if (Date.now() - lastAwaitingAt < METRICS_GRACE_MS) return ["metrics arrived; Argo CD has yet to recompute its health"];
+    return waiting;
+  };
+  const autoscalersWithoutMetrics = async (): Promise<string[]> => {
     const found = await Promise.all(
       deployments.map(async (name) => {
         const hpa = (await objects

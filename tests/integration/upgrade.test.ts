@@ -62,6 +62,9 @@ describe("upgrade of a stack deployed before services", () => {
 
   it("today's program updates it with 0 replaced, updated, deleted or created, and the Deployment keeps its generation", async () => {
     installProgramAt(box, BEFORE_SERVICES);
+    // The service it ships is today's app/ in both: the upgrade is of the program, not of the sources it builds.
+    fs.rmSync(path.join(box.workDir, "app"), { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, "app"), path.join(box.workDir, "app"), { recursive: true });
     stack = await newStack(box, STACK, { imageTag: "1.0.0", ...LAB_STACK, replicas: "2" });
     await stack.up();
     const generation = async () =>
