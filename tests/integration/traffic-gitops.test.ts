@@ -10,7 +10,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, filesUnder, type Sandbox } from "./engine";
 import { dropNamespace, Kube, LAB_INGRESS, labStack, pollUntil } from "./kube";
 import { loadLoop } from "./load";
-import { autoscaler, deploymentReplicas, versionsAfter, versionsNow } from "./traffic";
+import { autoscaler, deploymentReplicas, SCALING_LOAD, versionsAfter, versionsNow } from "./traffic";
 
 const STACK = "it-traffic-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -69,14 +69,7 @@ describe("an autoscaled service in gitops mode, behind the ingress", () => {
 
   it("scaled out from 2 to at least 4 by load, a release keeps the autoscaler's count: 0 failed, Argo CD Synced", async () => {
     let stop = false;
-    const busy = loadLoop({
-      url: `${LAB_INGRESS.url}/?workMs=20`,
-      host: HOST,
-      minRequests: 2000,
-      maxSeconds: 480,
-      workers: 6,
-      until: () => stop,
-    });
+    const busy = loadLoop({ ...SCALING_LOAD, url: `${LAB_INGRESS.url}${SCALING_LOAD.path}`, host: HOST, until: () => stop });
     try {
       const out = await pollUntil(hpa, (h) => h.current >= 4, 240_000, 2000);
       assert.ok(out.current >= 4, `the autoscaler scaled out to ${out.current} only: ${JSON.stringify(out)}`);

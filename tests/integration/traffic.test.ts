@@ -7,14 +7,12 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, type Sandbox } from "./engine";
 import { dropNamespace, Kube, LAB_INGRESS, labStack, pollUntil } from "./kube";
 import { loadLoop, releaseUnderLoad, type LoadResult } from "./load";
-import { autoscaler, deploymentReplicas, get, versionsAfter, type Autoscaler } from "./traffic";
+import { autoscaler, deploymentReplicas, get, SCALING_LOAD, versionsAfter, type Autoscaler } from "./traffic";
 
 const STACK = "it-traffic";
 const NAMESPACE = `hello-${STACK}`;
 const HOST = `${STACK}.lab.test`;
 const ROUTE_HOST = `${STACK}-route.lab.test`;
-// CPU work per request of the scale-out load; the pods' CPU limit keeps the whole test under half a core.
-const WORK = "/?workMs=20";
 
 describe("traffic through the ingress, with an autoscaler (direct mode)", () => {
   let box: Sandbox;
@@ -84,14 +82,7 @@ describe("traffic through the ingress, with an autoscaler (direct mode)", () => 
 
   it("a release while the autoscaler scales out: 0 failed; the count after it is the autoscaler's", async () => {
     let stop = false;
-    const busy = loadLoop({
-      url: `${LAB_INGRESS.url}${WORK}`,
-      host: HOST,
-      minRequests: 2000,
-      maxSeconds: 420,
-      workers: 6,
-      until: () => stop,
-    });
+    const busy = loadLoop({ ...SCALING_LOAD, url: `${LAB_INGRESS.url}${SCALING_LOAD.path}`, host: HOST, until: () => stop });
     try {
       // The release starts once the autoscaler has asked for more pods than run.
       const rising = await pollUntil(hpa, (h) => h.desired > 2, 180_000, 2000);

@@ -3,6 +3,13 @@ import * as http from "node:http";
 import { pollUntil, type Kube } from "./kube";
 import { loadLoop } from "./load";
 
+/**
+ * The load that scales a service out: paced requests that each spend 10 ms of CPU, at most 30 a second (300m of CPU
+ * demand), enough to hold 2 pods of a 50m request and a 50 % target well above it (the autoscaler goes to 5) and light
+ * enough that the lab's ingress controller and the rest of the machine keep up. At least 2,000 of them, in at most 480 s.
+ */
+export const SCALING_LOAD = { path: "/?workMs=10", workers: 3, pauseMs: 100, minRequests: 2000, maxSeconds: 480 } as const;
+
 export interface Autoscaler {
   readonly current: number;
   readonly desired: number;
