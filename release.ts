@@ -245,14 +245,7 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
 function allowedKinds(s: Settings): GroupKind[] {
   const kinds = new Map<string, GroupKind>();
   for (const svc of s.services) {
-    const w = svc.workload;
-    for (const k of workloadKinds({
-      env: w.env,
-      ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}),
-      ...(w.autoscaling ? { autoscaling: w.autoscaling } : {}),
-      ...(w.ingress ? { ingress: w.ingress } : {}),
-      ...(w.httpRoute ? { httpRoute: w.httpRoute } : {}),
-    })) {
+    for (const k of workloadKinds(svc.workload)) {
       kinds.set(`${k.group}/${k.kind}`, k);
     }
   }

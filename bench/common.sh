@@ -38,6 +38,9 @@ seconds() {
   awk -v ns=$(($(date +%s%N) - s)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# m <values...>: their median; ratio <a> <b>: a / b to two decimals.
+m() { printf '%s\n' "$@" | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # settle <namespace>: each measured run starts from a quiet lab: the previous rollout's old pods (of every
 # Deployment in the namespace) have finished terminating (their preStop pause and drain would otherwise

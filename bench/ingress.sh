@@ -57,8 +57,6 @@ for i in $(seq "$ROUNDS"); do
   echo "round $i: ship ${shipped[-1]} s, kubectl ${floor[-1]} s; at rest p50 ${rest50[-1]} p99 ${rest99[-1]} ms ($(field "$work/rest-$i.json" requests) requests); during the release p50 ${roll50[-1]} p99 ${roll99[-1]} ms ($(field "$work/roll-$i.json" requests) requests, versions $(field "$work/roll-$i.json" versions | tr -d '\n'))"
 done
 
-m() { printf '%s\n' "$@" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 s=$(m "${shipped[@]}") k=$(m "${floor[@]}") r50=$(m "${rest50[@]}") r99=$(m "${rest99[@]}") l50=$(m "${roll50[@]}") l99=$(m "${roll99[@]}")
 printf '\n| measure (median of %s, alternating) | value | ratio | target |\n| --- | --- | --- | --- |\n' "$ROUNDS"
 printf '| `kubectl set image` + `kubectl rollout status` | %s s | | |\n' "$k"

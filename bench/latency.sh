@@ -62,8 +62,6 @@ for i in $(seq "$ROUNDS"); do
   echo "round $i: direct ${direct[-1]} s (rollout from ${starts[-1]} s), kubectl ${kubectl_runs[-1]} s, gitops ${gitops[-1]} s, no-op ${noop[-1]} s, preview ${preview[-1]} s"
 done
 
-m() { printf '%s\n' "$@" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 d=$(m "${direct[@]}") k=$(m "${kubectl_runs[@]}") g=$(m "${gitops[@]}") s=$(m "${starts[@]}") n=$(m "${noop[@]}") p=$(m "${preview[@]}")
 printf '\n| measure (median of %s, alternating) | seconds | ratio | target |\n| --- | --- | --- | --- |\n' "$ROUNDS"
 printf '| `kubectl set image` + `kubectl rollout status` | %s | | |\n' "$k"

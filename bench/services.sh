@@ -43,8 +43,6 @@ for i in $(seq "$ROUNDS"); do
   echo "$line all 5 ${all[-1]} s"
 done
 
-m() { printf '%s\n' "$@" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # shellcheck disable=SC2086 # the runs are space-separated
 o1=$(m ${one[1]}) o3=$(m ${one[3]}) o5=$(m ${one[5]}) a5=$(m "${all[@]}")
 printf '\n| release (median of %s, alternating) | seconds | ratio to one service of 1 | target |\n| --- | --- | --- | --- |\n' "$ROUNDS"

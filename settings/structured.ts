@@ -44,15 +44,19 @@ export function readTextMap(
 export function readTextList(r: ConfigReader, e: EntryExample<KeyOfType<"list">>): string[] | undefined {
   const raw = r.text(e.key).trim();
   if (raw === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parsedJson(raw);
   if (Array.isArray(parsed) && parsed.every(isScalar)) return parsed.map(String);
   r.report(e.key, raw, "a list of text values", `run \`pulumi config rm ${qualified(e.key)}\`, then \`${e.example}\` for each part`);
   return undefined;
+}
+
+/** A structured key's text as JSON, as Pulumi passes objects and lists; undefined for text that is no JSON. */
+export function parsedJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isScalar(v: unknown): v is string | number | boolean {
@@ -75,13 +79,7 @@ export function readFields(
 ): Record<string, number | string | string[]> | undefined {
   const raw = r.text(e.key).trim();
   if (raw === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = raw;
-  }
-  return fieldsOf(r, { path: e.key, example: e.example }, parsed, fields, required);
+  return fieldsOf(r, { path: e.key, example: e.example }, parsedJson(raw) ?? raw, fields, required);
 }
 
 /**

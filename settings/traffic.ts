@@ -3,7 +3,7 @@
 import type { AutoscalingArgs, HttpRouteArgs, IngressArgs, TopologySpreadArgs } from "../components/workload";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
-import { fieldsOf, readFields, type FieldKind } from "./structured";
+import { fieldsOf, parsedJson, readFields, type FieldKind } from "./structured";
 
 export interface TrafficSettings {
   readonly autoscaling?: AutoscalingArgs;
@@ -47,12 +47,7 @@ export function trafficSettings(r: ConfigReader): TrafficSettings {
 function readSpread(r: ConfigReader): TopologySpreadArgs[] | undefined {
   const raw = r.text("topologySpread").trim();
   if (raw === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parsedJson(raw);
   const fix = `run \`pulumi config rm ${qualified("topologySpread")}\`, then \`pulumi config set --path '${qualified("topologySpread[0]")}' topology.kubernetes.io/zone\``;
   if (!Array.isArray(parsed)) {
     r.report("topologySpread", raw, "a list of node label keys, or of objects of topologyKey, maxSkew and whenUnsatisfiable", fix);

@@ -59,24 +59,22 @@ export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
         return;
 
       case "/": {
-        const raw = query.get("delayMs");
-        const delayMs = raw === null ? 0 : parseBounded(raw, MAX_DELAY_MS);
-        if (delayMs === undefined) {
-          send(res, 400, {
-            error: `delayMs must be an integer from 0 to ${String(MAX_DELAY_MS)}`,
-            delayMs: raw,
-          });
-          return;
-        }
-        const rawWork = query.get("workMs");
-        const workMs = rawWork === null ? 0 : parseBounded(rawWork, MAX_WORK_MS);
-        if (workMs === undefined) {
-          send(res, 400, {
-            error: `workMs must be an integer from 0 to ${String(MAX_WORK_MS)}`,
-            workMs: rawWork,
-          });
-          return;
-        }
+        // A bad parameter is answered 400 naming it, its value and its range.
+        const bounded = (name: string, max: number): number | undefined => {
+          const raw = query.get(name);
+          const n = raw === null ? 0 : parseBounded(raw, max);
+          if (n === undefined) {
+            send(res, 400, {
+              error: `${name} must be an integer from 0 to ${String(max)}`,
+              [name]: raw,
+            });
+          }
+          return n;
+        };
+        const delayMs = bounded("delayMs", MAX_DELAY_MS);
+        if (delayMs === undefined) return;
+        const workMs = bounded("workMs", MAX_WORK_MS);
+        if (workMs === undefined) return;
         // CPU work on demand: what makes a load test move the autoscaler.
         busy(workMs);
         const greet = () => {

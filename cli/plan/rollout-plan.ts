@@ -233,9 +233,16 @@ function deploymentPlan(steps: readonly PreviewStep[], current: readonly StateRe
 /** A service's disruption budget after the change: from the preview, else from the stack's current state. */
 /** The service's HorizontalPodAutoscaler after this change (or as it is, when unchanged); undefined without one. */
 function autoscalerOf(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): HpaSpec | undefined {
-  const step = steps.find((s) => typeOf(s) === HPA && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
-  if (step) return step.op === "delete" ? undefined : specOf<HpaSpec>(step.newState);
-  return specOf<HpaSpec>(current.find((r) => r.type === HPA && nameOf(r.urn) === name));
+  return specAfter<HpaSpec>(steps, current, HPA, name).spec;
+}
+
+/**
+ * A resource's spec after this change: from its step when the preview has one (none after a delete), else as the
+ * stack's state has it (undefined when the state was not given or lacks it).
+ */
+function specAfter<T>(steps: readonly PreviewStep[], current: readonly StateResource[], type: string, name: string) {
+  const step = steps.find((s) => typeOf(s) === type && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
+  return { step, spec: step ? specOf<T>(step.newState) : specOf<T>(current.find((r) => r.type === type && nameOf(r.urn) === name)) };
 }
 
 function autoscalerPlan(hpa: HpaSpec | undefined): string[] {
@@ -249,8 +256,7 @@ function autoscalerPlan(hpa: HpaSpec | undefined): string[] {
 }
 
 function pdbPlan(steps: readonly PreviewStep[], current: readonly StateResource[], name: string): string[] {
-  const pdbStep = steps.find((s) => typeOf(s) === PDB && !REPLACEMENT_HALVES.has(s.op) && nameOf(s.urn) === name);
-  const pdb = pdbStep ? specOf<PdbSpec>(pdbStep.newState) : specOf<PdbSpec>(current.find((r) => r.type === PDB && nameOf(r.urn) === name));
+  const { step: pdbStep, spec: pdb } = specAfter<PdbSpec>(steps, current, PDB, name);
   return [
     pdbStep === undefined && current.length === 0
       ? "PodDisruptionBudget: unchanged (the stack's current state was not given)."

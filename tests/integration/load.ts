@@ -16,11 +16,10 @@ export interface LoadResult {
   readonly versions: Record<string, number>;
   /** Each request's time to its answer (or failure), in milliseconds, in the order they ended. */
   readonly latenciesMs: number[];
-  /** The version each request was answered by, in the order they ended ("" for a failure). */
-  readonly answeredBy: string[];
 }
 
-function once(url: string, host?: string): Promise<{ ok: boolean; detail: string; version?: string; ms: number }> {
+/** One GET on a fresh connection: whether it answered 200 with JSON, why not, the version it named, and its time. */
+export function once(url: string, host?: string): Promise<{ ok: boolean; detail: string; version?: string; ms: number }> {
   const started = performance.now();
   return new Promise<{ ok: boolean; detail: string; version?: string }>((resolve) => {
     const headers = { connection: "close", ...(host ? { host } : {}) };
@@ -68,7 +67,6 @@ export function loadLoop(opts: LoadOptions) {
     failureSamples: [] as string[],
     versions: {} as Record<string, number>,
     latenciesMs: [] as number[],
-    answeredBy: [] as string[],
   };
   const done = () =>
     Date.now() > deadline || result.requests >= (opts.maxRequests ?? 100_000) || (result.requests >= opts.minRequests && opts.until());
@@ -78,7 +76,6 @@ export function loadLoop(opts: LoadOptions) {
       const r = await once(opts.url, opts.host);
       result.requests++;
       result.latenciesMs.push(r.ms);
-      result.answeredBy.push(r.ok ? (r.version ?? "?") : "");
       if (r.ok && r.version) result.versions[r.version] = (result.versions[r.version] ?? 0) + 1;
       else {
         result.failures++;

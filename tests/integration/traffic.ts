@@ -1,7 +1,6 @@
 /** What the traffic tests read: the autoscaler's state, a Deployment's count, and answers through the ingress. */
-import * as http from "node:http";
 import { pollUntil, type Kube } from "./kube";
-import { loadLoop } from "./load";
+import { loadLoop, once } from "./load";
 
 /**
  * The load that scales a service out: paced requests that each spend 10 ms of CPU, at most 30 a second (300m of CPU
@@ -41,20 +40,10 @@ export async function deploymentReplicas(kube: Kube, namespace: string, name: st
 }
 
 /** One GET through the ingress with a Host header; the JSON answer, or an error naming the status. Loopback only. */
-export function get(url: string, host: string): Promise<{ version: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: 5_000, headers: { host, connection: "close" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => {
-        if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
-        else resolve(JSON.parse(body) as { version: string });
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
-    req.on("error", reject);
-  });
+export async function get(url: string, host: string): Promise<{ version: string }> {
+  const r = await once(url, host);
+  if (!r.ok) throw new Error(r.detail);
+  return { version: r.version ?? "?" };
 }
 
 /**

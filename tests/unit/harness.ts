@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { Workload, type WorkloadArgs } from "../../components/workload";
 
 export interface Recorded {
   readonly type: string;
@@ -95,4 +96,12 @@ export function collectLateFailures(): { readonly errors: readonly string[] } {
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", (reason) => errors.push(reason instanceof Error ? reason.message : String(reason)));
   return { errors };
+}
+
+/** A Workload made under the mocks, once its children have registered. */
+export async function deployWorkload(args: WorkloadArgs, name: string): Promise<Workload> {
+  const w = new Workload(name, args);
+  await valueOf(w.deploymentName);
+  await settle();
+  return w;
 }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { Workload, workloadKinds, type WorkloadArgs } from "../../components/workload";
 import { parseSettings } from "../../settings/parse";
-import { fakeDigest, find, findAll, settle, useMocks, valueOf } from "./harness";
+import { deployWorkload, fakeDigest, find, findAll, useMocks } from "./harness";
 import { configSource, problemsOf, stackConfig } from "./stack-config";
 
 const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
@@ -15,12 +15,7 @@ const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
   ...over,
 });
 
-async function deploy(a: WorkloadArgs, name = "shop") {
-  const w = new Workload(name, a);
-  await valueOf(w.deploymentName);
-  await settle();
-  return w;
-}
+const deploy = (a: WorkloadArgs, name = "shop") => deployWorkload(a, name);
 
 describe("Workload traffic and scale", () => {
   beforeEach(() => useMocks());

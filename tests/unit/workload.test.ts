@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { restrictedNamespace, Workload, type WorkloadArgs } from "../../components/workload";
-import { fakeDigest, find, findAll, recorded, settle, useMocks, valueOf } from "./harness";
+import { deployWorkload, fakeDigest, find, findAll, recorded, settle, useMocks, valueOf } from "./harness";
 
 const IMAGE = `127.0.0.1:5000/tagship/hello@${fakeDigest("x")}`;
 const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
@@ -16,12 +16,7 @@ const args = (over: Partial<WorkloadArgs> = {}): WorkloadArgs => ({
   ...over,
 });
 
-async function deploy(a: WorkloadArgs, name = "hello") {
-  const w = new Workload(name, a);
-  await valueOf(w.deploymentName);
-  await settle();
-  return w;
-}
+const deploy = (a: WorkloadArgs, name = "hello") => deployWorkload(a, name);
 
 describe("Workload", () => {
   beforeEach(() => useMocks());
