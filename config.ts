@@ -4,24 +4,42 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
 import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
+import { passphraseInEffect, publishedPassphraseProblem, stackSecretsProvider } from "./settings/secrets-provider";
 import type { Settings } from "./settings/settings";
 
 // Whether a key is stored encrypted. The SDK exports this at runtime but keeps it out of its typings;
 // without it the check is left to the CLI, which enforces `secret: true` for typed keys in Pulumi.yaml.
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
 
+/** A file's text; undefined when it cannot be read. */
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The project's files as parsing sees them: paths relative to `root`, the project directory the program runs in. */
 export function projectFiles(root: string): Pick<ConfigSource, "isDirectory" | "readFile"> {
   return {
     isDirectory: (p) => fs.statSync(path.join(root, p), { throwIfNoEntry: false })?.isDirectory() ?? false,
-    readFile: (p) => {
-      try {
-        return fs.readFileSync(path.join(root, p), "utf8");
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: (p) => readText(path.join(root, p)),
   };
+}
+
+/**
+ * Stops the program of a stack whose secrets are encrypted with the lab's published passphrase, unless it is the lab's
+ * dev stack: whatever runs the engine (tagship, a plain `pulumi up`, a CI action), nothing is registered.
+ */
+function refusePublishedPassphrase(stack: string): void {
+  const problem = publishedPassphraseProblem({
+    stack,
+    provider: stackSecretsProvider(readText(`Pulumi.${stack}.yaml`)),
+    noneMeansPassphrase: false,
+    passphrase: passphraseInEffect(process.env, readText),
+  });
+  if (problem) throw new pulumi.RunError(problem);
 }
 
 /**
@@ -29,6 +47,7 @@ export function projectFiles(root: string): Pick<ConfigSource, "isDirectory" | "
  * typed. Bad config ends the program with every problem listed and nothing registered.
  */
 export function loadSettings(): Settings {
+  refusePublishedPassphrase(pulumi.getStack());
   const values = new Map<string, string>();
   const secrets = new Map<string, { encrypted: boolean }>();
   // Secret values stay in this function: parsing learns only their shape (secretFields).

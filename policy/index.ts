@@ -4,9 +4,18 @@ import { PolicyPack } from "@pulumi/policy";
 import { appProjectScope, applicationInItsProject } from "./argocd";
 import { appLabels, namespaceRestricted } from "./labels";
 import { podPolicies } from "./pods";
+import { productionSecretsNotPublished } from "./secrets";
 import { routesNameTheirHosts } from "./traffic";
 
 new PolicyPack("tagship", {
   enforcementLevel: "mandatory",
-  policies: [...podPolicies, appLabels, namespaceRestricted, appProjectScope, applicationInItsProject, routesNameTheirHosts],
+  policies: [
+    ...podPolicies,
+    appLabels,
+    namespaceRestricted,
+    appProjectScope,
+    applicationInItsProject,
+    routesNameTheirHosts,
+    productionSecretsNotPublished,
+  ],
 });

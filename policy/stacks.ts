@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 
 /** The project the pack sits in: its stack files say which stacks are production. */
-const PROJECT_DIR = path.resolve(__dirname, "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** The stack of a URN: urn:pulumi:<stack>::<project>::<type>::<name>. */
 export function stackOf(urn: string): string {

@@ -14,6 +14,8 @@ grep -Eqs "^\s*tagship:deliveryMode:\s*[\"']?gitops" "Pulumi.${STACK##*/}.yaml" 
 source toolchain/setup.sh
 
 step 5 $STEPS "stack $STACK (state: $PULUMI_BACKEND_URL)"
+# Only the lab's dev stack may keep its secrets under the published passphrase: checked before the stack is created.
+node --import tsx scripts/secrets-guard.ts "$STACK"
 pulumi stack select --create "$STACK" --non-interactive
 
 # pulumi up, then in gitops mode the push and the wait for Argo CD: the release ends when it is live.

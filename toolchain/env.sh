@@ -11,8 +11,9 @@ if [[ -z "${PULUMI_BACKEND_URL:-}" ]] && ! grep -qs '"current"' "${PULUMI_HOME:-
 fi
 
 # Secrets: the passphrase provider. The lab's dev stack uses a published passphrase (Pulumi.dev.yaml carries
-# its salt), because the lab holds nothing secret; any stack with real secrets sets its own
-# PULUMI_CONFIG_PASSPHRASE(_FILE) or another secrets provider (`pulumi stack change-secrets-provider`).
+# its salt), because the lab holds nothing secret. Only dev may: every other stack sets its own
+# PULUMI_CONFIG_PASSPHRASE(_FILE) or another secrets provider, and is refused under this one before anything is
+# written (settings/secrets-provider.ts: scripts/up.sh, env-new and the program check it).
 if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then
   export PULUMI_CONFIG_PASSPHRASE="tagship-lab"
 fi
