@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
-import { awaitRollout, type RolloutResult } from "./rollout";
+import { awaitRollout, type NamespaceOwner, type RolloutResult } from "./rollout";
 import {
   appSecret,
   registryPullSecret,
@@ -35,6 +35,8 @@ export interface StackOutputs extends Partial<ServiceOutputs> {
   readonly services: Readonly<Record<string, ServiceOutputs>>;
   readonly deliveryMode: Settings["deliveryMode"];
   readonly namespace: string;
+  /** "stack": the stack made its namespace and deletes it on destroy; "existing": it uses one it found, and leaves it. */
+  readonly namespaceOwner?: NamespaceOwner;
   /** gitops mode: the Argo CD Application that applies the rendered workload. */
   readonly applicationName?: string;
   /** gitops mode: where the workload's manifests are rendered, relative to the project. */
@@ -65,7 +67,8 @@ interface StackScope {
   readonly cluster: k8s.Provider;
   /** gitops mode: the provider that renders the workload to files. */
   readonly render?: k8s.Provider;
-  readonly namespace: k8s.core.v1.Namespace;
+  /** The namespace's name, known once the stack's own namespace is applied. */
+  readonly namespace: pulumi.Input<string>;
   /** The image pull Secret with the stack's registry credentials, when it has them. */
   readonly pullSecret?: k8s.core.v1.Secret;
 }
@@ -79,7 +82,7 @@ interface StackScope {
  * never both apply a Deployment. Services are independent resources: Pulumi builds and rolls out the ones that
  * changed side by side, and leaves the others untouched.
  */
-export function release(s: Settings): ReleaseOutputs {
+export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): ReleaseOutputs {
   // A render provider takes an explicit empty kubeconfig: the SDK otherwise fills it from $KUBECONFIG, and the
   // provider refuses a kubeconfig beside renderYamlToDirectory.
   const cluster = s.gitops?.renderOnly
@@ -88,13 +91,17 @@ export function release(s: Settings): ReleaseOutputs {
   // The render provider writes Secrets in plaintext: the workload must never contain one (see appSecret).
   const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath, kubeconfig: "" }) : undefined;
 
-  // The stack applies the namespace in both modes, so a switch of mode never deletes it. Its URN moved out of
-  // the Workload: the alias keeps stacks created before that from replacing (deleting) it.
-  const namespace = restrictedNamespace(
-    `${s.appName}-namespace`,
-    { name: s.namespace, appName: s.appName, instance: pulumi.getStack() },
-    { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
-  );
+  // The stack applies its own namespace in both modes, so a switch of mode never deletes it; a namespace it found
+  // (namespaceOwner "existing") is only named, never declared: not relabelled, adopted or deleted. The own one's URN
+  // moved out of the Workload: the alias keeps stacks created before that from replacing (deleting) it.
+  const namespace =
+    namespaceOwner === "stack"
+      ? restrictedNamespace(
+          `${s.appName}-namespace`,
+          { name: s.namespace, appName: s.appName, instance: pulumi.getStack() },
+          { provider: cluster, aliases: [{ parent: pulumi.createUrn(s.appName, "tagship:index:Workload") }] },
+        ).metadata.name
+      : s.namespace;
 
   // Applied to the cluster in both modes, never rendered, like appSecret: the pods of services that pull from the
   // stack's registry name it.
@@ -103,7 +110,7 @@ export function release(s: Settings): ReleaseOutputs {
         `${s.appName}-registry`,
         {
           name: `${s.appName}-registry`,
-          namespace: namespace.metadata.name,
+          namespace,
           appName: s.appName,
           instance: pulumi.getStack(),
           ...s.registryCredentials,
@@ -123,7 +130,7 @@ export function release(s: Settings): ReleaseOutputs {
           repoUrl: s.gitops.repoUrl,
           path: s.gitops.repoPath,
           targetRevision: s.gitops.repoRevision,
-          destinationNamespace: namespace.metadata.name,
+          destinationNamespace: namespace,
           allowedKinds: allowedKinds(s),
         },
         { providers: [cluster] },
@@ -135,7 +142,8 @@ export function release(s: Settings): ReleaseOutputs {
     ...(only ?? {}),
     services,
     deliveryMode: s.deliveryMode,
-    namespace: namespace.metadata.name,
+    namespace,
+    namespaceOwner,
     ...(application ? { applicationName: application.applicationName } : {}),
     ...(s.gitops
       ? {
@@ -175,7 +183,7 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
         `${svc.name}-secret-env`,
         {
           name: `${svc.name}-env`,
-          namespace: scope.namespace.metadata.name,
+          namespace: scope.namespace,
           appName: svc.name,
           instance: pulumi.getStack(),
           data: svc.appSecrets.values,
@@ -188,7 +196,7 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
   const workload = new Workload(
     svc.name,
     {
-      namespace: scope.namespace.metadata.name,
+      namespace: scope.namespace,
       // Direct mode: awaitRollout below waits instead of the provider, and fails at the progress deadline.
       // Rendered manifests (gitops) never carry the provider's skipAwait annotation.
       providerAwait: s.gitops !== undefined,

@@ -3,3 +3,4 @@ export { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
 export { rolloutVerdict, type DeploymentSnapshot, type RolloutVerdict } from "./status";
 export { applicationVerdict, type ApplicationSnapshot, type ApplicationVerdict } from "./application";
 export { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS, type UnreachableOptions } from "./cluster";
+export { madeByStack, namespaceOwner, type NamespaceOwner, type NamespaceOwnerArgs } from "./namespace";

@@ -46,7 +46,8 @@ export const CONFIG_KEYS = {
   namespace: {
     type: "string",
     default: "",
-    description: "Kubernetes namespace of the workload. Empty: <appName>-<stack>.",
+    description:
+      "Kubernetes namespace of the workload: created (and deleted with the stack) only if it does not exist; an existing one is used as it is. Never kube-system, kube-public, kube-node-lease or Argo CD's. Empty: <appName>-<stack>.",
     feeds: ["RestrictedNamespaceArgs.name", "WorkloadArgs.namespace"],
   },
   production: {

@@ -23,7 +23,28 @@ export function stackSettings(r: ConfigReader, label: string): StackSettings {
   r.check("appName", appName, rules.serviceName(40));
   const namespace = r.optional("namespace") ?? `${appName}-${label}`;
   r.check("namespace", namespace, rules.dnsLabel(63));
+  checkNotShared(r, namespace, `${appName}-${label}`);
   return { appName, namespace, production: r.boolean("production"), deliveryMode: deliveryMode(r) };
+}
+
+/** The cluster's own namespaces: a stack that deployed into one could disturb the cluster itself. */
+const CLUSTER_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
+
+/** Refuses the cluster's own namespaces and Argo CD's as the stack's: no stack's objects belong there. */
+function checkNotShared(r: ConfigReader, namespace: string, ownDefault: string): void {
+  const argocd = r.text("argocdNamespace");
+  const whose = CLUSTER_NAMESPACES.includes(namespace)
+    ? `${namespace} is one of the cluster's own (${CLUSTER_NAMESPACES.join(", ")})`
+    : namespace === argocd
+      ? `${namespace} is Argo CD's (${qualified("argocdNamespace")})`
+      : undefined;
+  if (whose)
+    r.report(
+      "namespace",
+      namespace,
+      `a namespace for the application's own objects, not a system one: ${whose}`,
+      `run \`pulumi config set ${qualified("namespace")} ${ownDefault === namespace ? "<another name>" : ownDefault}\``,
+    );
 }
 
 function deliveryMode(r: ConfigReader): DeliveryMode {

@@ -38,6 +38,15 @@ const BAD_CONFIG: Record<string, BadConfig> = {
     set: [["imageName", "Tagship/Hello"]],
     error: /tagship:imageName = "Tagship\/Hello": allowed a repository path/,
   },
+  "namespace kube-system": {
+    set: [["namespace", "kube-system"]],
+    error:
+      /tagship:namespace = "kube-system": allowed a namespace for the application's own objects, not a system one: kube-system is one of the cluster's own/,
+  },
+  "namespace of Argo CD": {
+    set: [["namespace", "argocd"]],
+    error: /tagship:namespace = "argocd": allowed a namespace for the application's own objects, not a system one: argocd is Argo CD's/,
+  },
   "deliveryMode unknown": { set: [["deliveryMode", "argo"]], error: /tagship:deliveryMode = "argo": allowed/ },
   "gitops without repoUrl": { set: [["deliveryMode", "gitops"]], error: /tagship:repoUrl = "": allowed/ },
   "repoUrl not git": {

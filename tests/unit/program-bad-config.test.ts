@@ -17,7 +17,9 @@ describe("index.ts with bad config", () => {
       "tagship:imageTag": "not a tag",
       "tagship:replcas": "2",
     });
-    await assert.rejects(import("../../index.js"), (e: Error) => {
+    // The program is a promise: the config is read first, and bad config rejects it before the cluster is read.
+    const program = ((await import("../../index.js")) as unknown as { default: Promise<unknown> }).default;
+    await assert.rejects(program, (e: Error) => {
       // RunError: the CLI prints the message without a stack trace of the program.
       assert.equal(e.constructor.name, "RunError");
       assert.match(e.message, /3 problems found, nothing was changed/);

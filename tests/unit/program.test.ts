@@ -1,29 +1,79 @@
 // The program as the engine runs it: index.ts reads the stack's config (here the dev stack's files, as the
-// CLI would hand them over) and declares the release.
+// CLI would hand them over), reads from the cluster whether its namespace exists, and declares the release. The
+// cluster is a stand-in API server on loopback that answers the one read the program makes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { find, settle, useMocks, valueOf } from "./harness";
+import { find, findAll, settle, useMocks, valueOf } from "./harness";
 import { stackConfig } from "./stack-config";
 
+type Program = {
+  imageRef: pulumi.Output<string>;
+  namespace: pulumi.Output<string>;
+  namespaceOwner: string;
+  deliveryMode: string;
+  services: Record<string, { imageRef: pulumi.Output<string> }>;
+};
+
 describe("index.ts", () => {
-  it("declares the dev stack's release from its config and exports the digest reference", async () => {
+  /** The labels of namespace hello-dev on the stand-in cluster; undefined: it does not exist. */
+  let labels: Record<string, string> | undefined;
+  const reads: string[] = [];
+  let server: http.Server;
+  let kubeconfig = "";
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      reads.push(`${req.method} ${req.url}`);
+      const found = req.url === "/api/v1/namespaces/hello-dev" && labels !== undefined;
+      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(
+          found
+            ? { apiVersion: "v1", kind: "Namespace", metadata: { name: "hello-dev", labels } }
+            : { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404 },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tagship-unit-")), "kubeconfig");
+    fs.writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
+        users: [{ name: "u", user: {} }],
+        contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+        "current-context": "x",
+      }),
+    );
+  });
+  after(() => server.close());
+
+  /** index.ts run afresh (a module runs once per load) against the stand-in cluster. */
+  async function runProgram(): Promise<Program> {
     await useMocks("dev");
-    // The dev stack names the lab's kubeconfig, which exists only once the lab is up; unit tests need no lab.
-    const kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tagship-unit-")), "kubeconfig");
-    fs.writeFileSync(kubeconfig, "");
     pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "tagship:kubeconfig": kubeconfig });
-    const program = (await import("../../index.js")).default as {
-      imageRef: pulumi.Output<string>;
-      namespace: pulumi.Output<string>;
-      deliveryMode: string;
-      services: Record<string, { imageRef: pulumi.Output<string> }>;
-    };
-    const ref = await valueOf(program.imageRef);
+    const file = require.resolve("../../index.ts");
+    delete require.cache[file];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load of the CommonJS program
+    const program = await (require(file) as Promise<Program>);
+    await valueOf(program.imageRef);
     await settle();
+    return program;
+  }
+
+  it("declares the dev stack's release from its config and exports the digest reference", async () => {
+    labels = undefined;
+    const program = await runProgram();
+    const ref = await valueOf(program.imageRef);
     assert.match(ref, /^127\.0\.0\.1:5000\/tagship\/hello@sha256:[a-f0-9]{64}$/);
     assert.equal(await valueOf(program.namespace), "hello-dev");
     assert.equal(program.deliveryMode, "direct");
@@ -40,9 +90,42 @@ describe("index.ts", () => {
       "imageRef",
       "imageTag",
       "namespace",
+      "namespaceOwner",
       "rollout",
       "serviceName",
       "services",
     ]);
+  });
+
+  it("creates its namespace when the cluster has none, and keeps declaring the one it made", async () => {
+    for (const live of [
+      undefined,
+      { "app.kubernetes.io/managed-by": "tagship", "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "dev" },
+    ]) {
+      labels = live;
+      reads.length = 0;
+      const program = await runProgram();
+      assert.deepEqual(reads, ["GET /api/v1/namespaces/hello-dev"]);
+      assert.equal(program.namespaceOwner, "stack");
+      const ns = find("kubernetes:core/v1:Namespace");
+      assert.equal(ns.inputs.metadata.name, "hello-dev");
+      assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    }
+  });
+
+  it("uses a namespace it finds as it is: nothing declares, labels or deletes it", async () => {
+    // A team's shared namespace, or one another stack made.
+    const found: Record<string, string>[] = [
+      { team: "payments" },
+      { "app.kubernetes.io/managed-by": "tagship", "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "staging" },
+    ];
+    for (const live of found) {
+      labels = live;
+      const program = await runProgram();
+      assert.equal(program.namespaceOwner, "existing");
+      assert.deepEqual(findAll("kubernetes:core/v1:Namespace"), []);
+      assert.equal(await valueOf(program.namespace), "hello-dev");
+      assert.equal(find("kubernetes:apps/v1:Deployment").inputs.metadata.namespace, "hello-dev");
+    }
   });
 });
