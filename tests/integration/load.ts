@@ -16,6 +16,8 @@ export interface LoadResult {
   readonly versions: Record<string, number>;
   /** Each request's time to its answer (or failure), in milliseconds, in the order they ended. */
   readonly latenciesMs: number[];
+  /** When each of those requests started, in epoch milliseconds (same order). */
+  readonly startedAtMs: number[];
 }
 
 /** One GET on a fresh connection: whether it answered 200 with JSON, why not, the version it named, and its time. */
@@ -67,15 +69,18 @@ export function loadLoop(opts: LoadOptions) {
     failureSamples: [] as string[],
     versions: {} as Record<string, number>,
     latenciesMs: [] as number[],
+    startedAtMs: [] as number[],
   };
   const done = () =>
     Date.now() > deadline || result.requests >= (opts.maxRequests ?? 100_000) || (result.requests >= opts.minRequests && opts.until());
   const worker = async () => {
     while (!done()) {
       if (opts.pauseMs) await new Promise((resolve) => setTimeout(resolve, opts.pauseMs));
+      const startedAt = Date.now();
       const r = await once(opts.url, opts.host);
       result.requests++;
       result.latenciesMs.push(r.ms);
+      result.startedAtMs.push(startedAt);
       if (r.ok && r.version) result.versions[r.version] = (result.versions[r.version] ?? 0) + 1;
       else {
         result.failures++;
