@@ -11,6 +11,11 @@ const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REGISTRY_HOST = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)";
 const IMAGE_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const REGISTRY = new RegExp(`^${REGISTRY_HOST}$`);
+/** A host's port, when it names one, is 1 to 65535: a registry on port 99999 would fail only when the build pushes. */
+const validPort = (host: string) => {
+  const port = /:([0-9]+)$/.exec(host)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+};
 const DIGEST_REF = new RegExp(
   `^(?:${REGISTRY_HOST}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?@sha256:[a-f0-9]{64}$`,
 );
@@ -37,10 +42,10 @@ export const digestReference: Check<string> = (v) =>
       };
 
 export const registryHost: Check<string> = (v) =>
-  REGISTRY.test(v)
+  REGISTRY.test(v) && validPort(v)
     ? undefined
     : {
-        allowed: "a registry host with an optional port, e.g. 127.0.0.1:5000, docker.io or ghcr.io",
+        allowed: "a registry host with an optional port (1 to 65535), e.g. 127.0.0.1:5000, docker.io or ghcr.io",
         fix: "give the registry host only, without a scheme or a path",
       };
 

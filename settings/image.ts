@@ -37,6 +37,11 @@ export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSet
   const reference = r.text("imageRef").trim();
   if (!reference) return buildSettings(r, src, args);
   r.check("imageRef", reference, rules.digestReference);
+  // Not used to deploy a digest, but checked all the same: a bad value must not wait for the day the stack builds.
+  const registry = r.optional("registry");
+  if (registry !== undefined) r.check("registry", registry.trim(), rules.registryHost);
+  const repository = r.optional("imageName");
+  if (repository !== undefined) r.check("imageName", repository, rules.imagePath);
   return { kind: "prebuilt", tag: args.tag, reference };
 }
 

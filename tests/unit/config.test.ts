@@ -243,6 +243,30 @@ describe("stack config", () => {
       fix: /pulumi config set tagship:registry <value>/,
     },
     {
+      name: "registry port out of range",
+      set: { registry: "registry.example.com:99999" },
+      key: "registry",
+      value: '"registry.example.com:99999"',
+      allowed: /optional port \(1 to 65535\)/,
+      fix: /registry host only/,
+    },
+    {
+      name: "a bad registry while deploying a digest (not used, still checked)",
+      set: { imageRef: `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`, registry: "https://registry.example.com" },
+      key: "registry",
+      value: '"https://registry.example.com"',
+      allowed: /a registry host/,
+      fix: /registry host only/,
+    },
+    {
+      name: "a bad imageName while deploying a digest (not used, still checked)",
+      set: { imageRef: `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`, imageName: "Acme/Hello" },
+      key: "imageName",
+      value: '"Acme/Hello"',
+      allowed: /a repository path/,
+      fix: /use lowercase letters/,
+    },
+    {
       name: "misspelled key",
       set: { replica: "5" },
       key: "replica",
@@ -470,6 +494,17 @@ describe("stack config", () => {
   it("never prints a secret's value, even when it is stored in plaintext", () => {
     const message = problemsOf(
       source("dev", dev({ "tagship:registryUsername": "ci" }), { registryPassword: { value: "hunter2-plain", encrypted: false } }),
+    );
+    assert.match(message, /tagship:registryPassword = "\(hidden\)": allowed a value stored encrypted/);
+    assert.doesNotMatch(message, /hunter2-plain/);
+  });
+
+  it("refuses a plaintext registryPassword while deploying a digest, which never pushes", () => {
+    const ref = `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`;
+    const message = problemsOf(
+      source("dev", dev({ "tagship:imageRef": ref, "tagship:registryUsername": "ci" }), {
+        registryPassword: { value: "hunter2-plain", encrypted: false },
+      }),
     );
     assert.match(message, /tagship:registryPassword = "\(hidden\)": allowed a value stored encrypted/);
     assert.doesNotMatch(message, /hunter2-plain/);
