@@ -4,3 +4,5 @@ export { rolloutVerdict, type DeploymentSnapshot, type RolloutVerdict } from "./
 export { applicationVerdict, type ApplicationSnapshot, type ApplicationVerdict } from "./application";
 export { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS, type UnreachableOptions } from "./cluster";
 export { madeByStack, namespaceOwner, type NamespaceOwner, type NamespaceOwnerArgs } from "./namespace";
+export { foreignOwner, objectsOwnedByOthers, type OwnershipArgs } from "./ownership";
+export { preflight } from "./preflight";

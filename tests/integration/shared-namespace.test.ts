@@ -1,11 +1,14 @@
 // A stack pointed at a namespace that was there before it (a team's shared one, holding another app): the release
-// uses it without relabelling or adopting it, and `env-rm` removes only the stack's own objects, leaving the
-// namespace, its labels and the other app as they were.
+// uses it without relabelling or adopting it, a second stack pointed at it is refused rather than take the first one's
+// objects, and `env-rm` removes only the stack's own objects, leaving the namespace, its labels and the other app as
+// they were.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, type Sandbox, ship } from "./engine";
-import { dropNamespace, Kube, kubectl, labStack } from "./kube";
+import { cliCommand, filesUnder, newStack, pulumiCli, type Sandbox, ship } from "./engine";
+import { dropNamespace, Kube, kubectl, LAB_STACK, labStack } from "./kube";
 
 const STACK = "it-shared-ns";
 const NAMESPACE = "it-team-shared";
@@ -65,6 +68,27 @@ describe("a namespace the stack did not make", () => {
     const state = JSON.stringify(await stack.exportStack());
     assert.doesNotMatch(state, /kubernetes:core\/v1:Namespace/, "the namespace is not in the stack's state");
     assert.deepEqual((await otherApp()).sort(), ["other", "other-config"]);
+  });
+
+  it("a second stack pointed at the same namespace is refused, naming the first, and writes nothing", async () => {
+    const other = await newStack(box, `${STACK}-b`, { ...LAB_STACK, imageTag: "9.9.9", replicas: "2", namespace: NAMESPACE });
+    const backend = () =>
+      new Map(
+        filesUnder(box.stateDir)
+          .filter((f) => !f.includes(`${path.sep}locks${path.sep}`))
+          .map((f) => [f, fs.readFileSync(path.join(box.stateDir, f), "utf8")]),
+      );
+    const before = backend();
+    const up = await pulumiCli(box, ["up", "--yes", "--stack", other.name]);
+    assert.notEqual(up.code, 0, up.output);
+    assert.match(up.output, new RegExp(`Deployment ${NAMESPACE}/hello already exists and belongs to tagship stack ${STACK} `));
+    assert.match(up.output, new RegExp(`Service ${NAMESPACE}/hello already exists and belongs to tagship stack ${STACK} `));
+    assert.deepEqual(backend(), before, "the backend is byte-identical");
+    const res = (await (await fetch(await kube.versionUrl(NAMESPACE), { signal: AbortSignal.timeout(5000) })).json()) as {
+      version: string;
+    };
+    assert.equal(res.version, "1.0.0", "the first stack still serves its version");
+    await pulumiCli(box, ["stack", "rm", "--yes", "--stack", other.name]);
   });
 
   it("env-rm removes the stack's objects only, and says what it leaves", async () => {

@@ -23,6 +23,8 @@ type Program = {
 describe("index.ts", () => {
   /** The labels of namespace hello-dev on the stand-in cluster; undefined: it does not exist. */
   let labels: Record<string, string> | undefined;
+  /** Other objects on the stand-in cluster, by API path. */
+  let objects: Record<string, unknown> = {};
   const reads: string[] = [];
   let server: http.Server;
   let kubeconfig = "";
@@ -30,15 +32,10 @@ describe("index.ts", () => {
   before(async () => {
     server = http.createServer((req, res) => {
       reads.push(`${req.method} ${req.url}`);
-      const found = req.url === "/api/v1/namespaces/hello-dev" && labels !== undefined;
+      const namespace = req.url === "/api/v1/namespaces/hello-dev" && labels !== undefined;
+      const found = namespace ? { apiVersion: "v1", kind: "Namespace", metadata: { name: "hello-dev", labels } } : objects[req.url ?? ""];
       res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify(
-          found
-            ? { apiVersion: "v1", kind: "Namespace", metadata: { name: "hello-dev", labels } }
-            : { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404 },
-        ),
-      );
+      res.end(JSON.stringify(found ?? { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404 }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
@@ -105,11 +102,47 @@ describe("index.ts", () => {
       labels = live;
       reads.length = 0;
       const program = await runProgram();
-      assert.deepEqual(reads, ["GET /api/v1/namespaces/hello-dev"]);
+      assert.deepEqual(reads, [
+        "GET /api/v1/namespaces/hello-dev",
+        "GET /apis/apps/v1/namespaces/hello-dev/deployments/hello",
+        "GET /api/v1/namespaces/hello-dev/services/hello",
+      ]);
       assert.equal(program.namespaceOwner, "stack");
       const ns = find("kubernetes:core/v1:Namespace");
       assert.equal(ns.inputs.metadata.name, "hello-dev");
       assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    }
+  });
+
+  it("refuses objects of its names that another stack or another tool made, naming the owner, before declaring anything", async () => {
+    labels = { team: "payments" };
+    objects = {
+      "/apis/apps/v1/namespaces/hello-dev/deployments/hello": {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "hello", labels: { "app.kubernetes.io/managed-by": "tagship", "app.kubernetes.io/instance": "staging" } },
+      },
+      "/api/v1/namespaces/hello-dev/services/hello": {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "hello", managedFields: [{ manager: "kubectl-create", operation: "Update" }] },
+      },
+    };
+    try {
+      await assert.rejects(runProgram(), (e: Error) => {
+        assert.equal(e.constructor.name, "RunError");
+        assert.match(e.message, /2 objects it would write belong to someone else, nothing was changed/);
+        assert.match(e.message, /Deployment hello-dev\/hello already exists and belongs to tagship stack staging/);
+        assert.match(
+          e.message,
+          /Service hello-dev\/hello already exists and belongs to something other than tagship \(written by kubectl-create\)/,
+        );
+        return true;
+      });
+      await settle();
+      assert.deepEqual(findAll("kubernetes:apps/v1:Deployment"), []);
+    } finally {
+      objects = {};
     }
   });
 
