@@ -44,7 +44,10 @@ argocd_up() {
   kubectl apply --server-side --force-conflicts -f "$mod/manifests/crds/application-crd.yaml" \
     -f "$mod/manifests/crds/appproject-crd.yaml" >/dev/null
   kubectl create namespace "$ARGOCD_NAMESPACE" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-  kubectl -n "$ARGOCD_NAMESPACE" create configmap argocd-cm --dry-run=client -o yaml |
+  # Resource tracking by annotation, set rather than left to the version's default (label tracking in 2.x would
+  # overwrite the app.kubernetes.io/instance label of every object tagship applies).
+  kubectl -n "$ARGOCD_NAMESPACE" create configmap argocd-cm --from-literal=application.resourceTrackingMethod=annotation \
+    --dry-run=client -o yaml |
     kubectl label --local -f - app.kubernetes.io/part-of=argocd -o yaml | kubectl apply -f - >/dev/null
   redis_up
   if ! running argocd-repo-server; then

@@ -62,6 +62,12 @@ describe("gitops release on the lab's Argo CD", () => {
       version: string;
     };
     assert.equal(res.version, "1.0.0");
+    // Argo CD tracks what it applied by annotation, and leaves the stack's own instance label alone.
+    const deployment = (await kube.get<{ metadata: { labels: Record<string, string>; annotations: Record<string, string> } }>(
+      `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
+    ))!;
+    assert.equal(deployment.metadata.annotations["argocd.argoproj.io/tracking-id"], `${NAMESPACE}:apps/Deployment:${NAMESPACE}/hello`);
+    assert.equal(deployment.metadata.labels["app.kubernetes.io/instance"], STACK);
   });
 
   it("a new tag released through git rolls out with 0 failed requests and never fewer than `replicas` ready", async () => {
