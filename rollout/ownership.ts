@@ -32,7 +32,7 @@ export async function objectsOwnedByOthers(a: OwnershipArgs): Promise<string[]> 
   const { client, kc } = await connect(a.kubeconfig, a.context);
   const apps = kc.makeApiClient(client.AppsV1Api);
   const core = kc.makeApiClient(client.CoreV1Api);
-  const absent = (e: unknown) => ((e as { code?: number }).code === 404 ? undefined : Promise.reject(e as Error));
+  const absent = (e: unknown) => ((e as { code?: number }).code === 404 ? undefined : Promise.reject(e));
   const problems: string[] = [];
   for (const name of a.services) {
     const reads = [
