@@ -32,7 +32,10 @@ export async function objectsOwnedByOthers(a: OwnershipArgs): Promise<string[]> 
   const { client, kc } = await connect(a.kubeconfig, a.context);
   const apps = kc.makeApiClient(client.AppsV1Api);
   const core = kc.makeApiClient(client.CoreV1Api);
-  const absent = (e: unknown) => ((e as { code?: number }).code === 404 ? undefined : Promise.reject(e));
+  const absent = (e: unknown): undefined => {
+    if ((e as { code?: number }).code === 404) return undefined;
+    throw e;
+  };
   const problems: string[] = [];
   for (const name of a.services) {
     const reads = [
