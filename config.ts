@@ -37,7 +37,7 @@ function refusePublishedPassphrase(stack: string): void {
     stack,
     provider: stackSecretsProvider(readText(`Pulumi.${stack}.yaml`)),
     noneMeansPassphrase: false,
-    passphrase: passphraseInEffect(process.env, readText),
+    passphrase: passphraseInEffect(process.env),
   });
   if (problem) throw new pulumi.RunError(problem);
 }

@@ -1,19 +1,14 @@
 /** Policies on how a stack keeps its secrets. */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parse } from "yaml";
 import { publishedPassphraseOpens } from "../settings/secrets-provider";
-import { isProductionStack, PROJECT_DIR, stackOf } from "./stacks";
+import { isProductionStack, PROJECT_DIR, stackFile, stackOf } from "./stacks";
 
 /**
  * Whether Pulumi.<stack>.yaml's encryptionsalt is opened by the lab's published passphrase. Read from the file, not
  * the environment: what counts is what the secrets are encrypted with, whoever supplied the passphrase.
  */
 export function underPublishedPassphrase(stack: string, projectDir = PROJECT_DIR): boolean {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) return false;
-  const salt = (parse(fs.readFileSync(file, "utf8")) as { encryptionsalt?: unknown } | null)?.encryptionsalt;
+  const salt = stackFile(stack, projectDir)?.encryptionsalt;
   return typeof salt === "string" && publishedPassphraseOpens(salt);
 }
 

@@ -16,8 +16,15 @@ export function stackOf(urn: string): string {
  * rather than anything the program wrote, so that a program which ignored the flag is still caught.
  */
 export function isProductionStack(stack: string, projectDir = PROJECT_DIR): boolean {
+  return String(stackFile(stack, projectDir)?.config?.["tagship:production"]) === "true";
+}
+
+/** What the policies read of a stack's settings file. */
+type StackFile = { config?: Record<string, unknown>; encryptionsalt?: unknown };
+
+/** Pulumi.<stack>.yaml as the project has it; undefined when there is none. */
+export function stackFile(stack: string, projectDir = PROJECT_DIR): StackFile | undefined {
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) return false;
-  const config = (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-  return String(config["tagship:production"]) === "true";
+  if (!fs.existsSync(file)) return undefined;
+  return (parse(fs.readFileSync(file, "utf8")) as StackFile | null) ?? undefined;
 }

@@ -15,6 +15,14 @@ export async function connect(kubeconfig?: string, context?: string) {
   return { client, kc };
 }
 
+/** A read's value, or `absent` when the object does not exist (404); any other failure is thrown as it came. */
+export function orAbsent<T, A>(read: Promise<T>, absent: A): Promise<T | A> {
+  return read.catch((e: unknown) => {
+    if ((e as { code?: number }).code === 404) return absent;
+    throw e;
+  });
+}
+
 /** The fields of a Deployment that rolloutVerdict reads. */
 export function deploymentSnapshot(d: V1Deployment): DeploymentSnapshot {
   return {

@@ -3,16 +3,11 @@
 // would otherwise create the stack under that passphrase. The program makes the same check on every preview and up.
 // Usage: node --import tsx scripts/secrets-guard.ts <stack>
 import * as fs from "node:fs";
-import { newStacksUsePassphrase, passphraseInEffect, publishedPassphraseProblem, stackSecretsProvider } from "../settings/secrets-provider";
+import { newStackPassphraseProblem } from "../settings/secrets-provider";
 
-const readText = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
 const stack = (process.argv[2] ?? "").split("/").at(-1) ?? "";
-const problem = publishedPassphraseProblem({
-  stack,
-  provider: stackSecretsProvider(readText(`Pulumi.${stack}.yaml`)),
-  noneMeansPassphrase: newStacksUsePassphrase(process.env),
-  passphrase: passphraseInEffect(process.env, readText),
-});
+const file = `Pulumi.${stack}.yaml`;
+const problem = newStackPassphraseProblem(stack, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined, process.env);
 if (problem) {
   console.error(`error: ${problem}`);
   process.exit(2);

@@ -4,6 +4,7 @@
  * is a secret in plaintext, in its Pulumi.<stack>.yaml and in the backend's history.
  */
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import { parse } from "yaml";
 
 /** The passphrase toolchain/env.sh sets when none is set; Pulumi.dev.yaml carries its salt. */
@@ -21,8 +22,17 @@ export function stackSecretsProvider(settingsFile: string | undefined): StackSec
   return provider === "passphrase" || typeof settings?.encryptionsalt === "string" ? "passphrase" : "none";
 }
 
+/** A file's text; undefined when it cannot be read. */
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The passphrase the engine uses: PULUMI_CONFIG_PASSPHRASE, else the content of PULUMI_CONFIG_PASSPHRASE_FILE. */
-export function passphraseInEffect(env: NodeJS.ProcessEnv, readFile: (path: string) => string | undefined): string | undefined {
+export function passphraseInEffect(env: NodeJS.ProcessEnv, readFile: (path: string) => string | undefined = readText): string | undefined {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return env.PULUMI_CONFIG_PASSPHRASE;
   const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
   return file ? readFile(file)?.replace(/\r?\n$/, "") : undefined;
@@ -61,6 +71,19 @@ export function publishedPassphraseProblem(use: PassphraseUse): string | undefin
     "(`pulumi stack init <stack> --secrets-provider awskms://...`, or `pulumi stack change-secrets-provider` for an existing one), ",
     "then run the command again. Nothing was changed.",
   ].join("");
+}
+
+/**
+ * The problem of creating `stack` now (`make up`, env-new), if any: what its settings file names (`settingsFile`, its
+ * text, undefined when there is none yet), else the backend's default for new stacks, under the passphrase in `env`.
+ */
+export function newStackPassphraseProblem(stack: string, settingsFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return publishedPassphraseProblem({
+    stack,
+    provider: stackSecretsProvider(settingsFile),
+    noneMeansPassphrase: newStacksUsePassphrase(env),
+    passphrase: passphraseInEffect(env),
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { CONFIG_KEYS } from "../../settings/keys";
-import { newStacksUsePassphrase, passphraseInEffect, publishedPassphraseProblem } from "../../settings/secrets-provider";
+import { newStackPassphraseProblem } from "../../settings/secrets-provider";
 import { command, UsageError } from "../command";
 import { stackNames, workspace } from "../engine/workspace";
 import { configuredServices } from "../release/services";
@@ -73,12 +73,8 @@ function problems(a: Arguments, existing: readonly string[], cwd: string): strin
   if (!Number.isInteger(replicas) || replicas < 1) found.push(`--replicas = "${a.replicas}": allowed an integer >= 1; e.g. --replicas 2`);
   if (a.mode !== undefined && !["direct", "gitops"].includes(a.mode))
     found.push(`--mode = "${a.mode}": allowed direct or gitops; e.g. --mode gitops`);
-  const passphrase = publishedPassphraseProblem({
-    stack: a.stack,
-    provider: "none",
-    noneMeansPassphrase: newStacksUsePassphrase(process.env),
-    passphrase: passphraseInEffect(process.env, (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined)),
-  });
+  // A stack that already has its file is refused above, so the backend's default provider applies.
+  const passphrase = newStackPassphraseProblem(a.stack, undefined, process.env);
   if (passphrase) found.push(passphrase);
   return found;
 }

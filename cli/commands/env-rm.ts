@@ -1,8 +1,8 @@
 /**
  * env-rm: removes an environment and everything it created: the engine's destroy (the namespace and
  * everything in it, and in gitops mode the Application and AppProject; the provider waits until the namespace
- * is gone; a namespace the stack found stays, and only the stack's objects are removed from it), the stack's manifests on the branch Argo CD read (gitops), then the stack, its state and
- * Pulumi.<stack>.yaml. Images stay in the registry: other environments may run them. Without --yes it only
+ * is gone; a namespace the stack found stays, and only the stack's objects are removed from it), the stack's
+ * manifests on the branch Argo CD read (gitops), then the stack, its state and Pulumi.<stack>.yaml. Images stay in the registry: other environments may run them. Without --yes it only
  * lists what it would remove.
  */
 import { command, requireStacks, UsageError } from "../command";

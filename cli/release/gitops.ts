@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 // The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
 import { applicationVerdict, awaitingMetrics, type AutoscalerCondition } from "../../rollout/application";
-import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
+import { connect, deploymentSnapshot, orAbsent, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
 import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
 import type { PhaseClock } from "./phases";
@@ -203,10 +203,7 @@ export async function retireManifests(step: GitopsStep, previous: Outputs, reaso
   const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);
   // With the Application still there, removing its manifests would make Argo CD prune the live workload.
   const { objects } = await clusterOf(step.cwd, step.stackName, previous);
-  const stillThere = await objects.read(applicationRef(application, gitops.argocdNamespace)).then(
-    () => true,
-    (e: unknown) => ((e as { code?: number }).code === 404 ? false : Promise.reject(e as Error)),
-  );
+  const stillThere = (await orAbsent(objects.read(applicationRef(application, gitops.argocdNamespace)), undefined)) !== undefined;
   if (stillThere) {
     throw new Error(
       `Application ${gitops.argocdNamespace}/${application} still exists: removing ${dir} from ${gitops.repoUrl} would make Argo CD delete the workload; delete the Application first (\`pulumi up\` in direct mode, or \`pulumi destroy\`)`,

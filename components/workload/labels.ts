@@ -18,6 +18,16 @@ export function appLabels(name: string, instance: string, partOf: string): AppLa
   };
 }
 
+/** The label selector of every object a stack makes: made by tagship, for that stack (its instance). */
+export function stackSelector(stack: string): string {
+  return `app.kubernetes.io/managed-by=tagship,app.kubernetes.io/instance=${stack}`;
+}
+
+/** Whether an object's labels make it one of the stack's own (see stackSelector). */
+export function isStackObject(labels: Readonly<Record<string, string>> | undefined, stack: string): boolean {
+  return labels?.["app.kubernetes.io/managed-by"] === "tagship" && labels["app.kubernetes.io/instance"] === stack;
+}
+
 /**
  * The selector: only the labels that never change for the life of the Deployment (a Deployment's selector
  * is immutable, and the version label changes with every release).

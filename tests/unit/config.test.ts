@@ -20,6 +20,8 @@ function built(s: Settings): BuildImageSettings {
 }
 
 const dev = (over: Record<string, string> = {}) => ({ ...stackConfig("dev"), ...over });
+/** An image to deploy by digest, for the cases of a stack that does not build. */
+const DIGEST_REF = `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`;
 const prod = (over: Record<string, string> = {}) => ({ ...stackConfig("prod"), ...over });
 
 describe("stack config", () => {
@@ -252,7 +254,7 @@ describe("stack config", () => {
     },
     {
       name: "a bad registry while deploying a digest (not used, still checked)",
-      set: { imageRef: `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`, registry: "https://registry.example.com" },
+      set: { imageRef: DIGEST_REF, registry: "https://registry.example.com" },
       key: "registry",
       value: '"https://registry.example.com"',
       allowed: /a registry host/,
@@ -260,7 +262,7 @@ describe("stack config", () => {
     },
     {
       name: "a bad imageName while deploying a digest (not used, still checked)",
-      set: { imageRef: `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`, imageName: "Acme/Hello" },
+      set: { imageRef: DIGEST_REF, imageName: "Acme/Hello" },
       key: "imageName",
       value: '"Acme/Hello"',
       allowed: /a repository path/,
@@ -500,9 +502,8 @@ describe("stack config", () => {
   });
 
   it("refuses a plaintext registryPassword while deploying a digest, which never pushes", () => {
-    const ref = `127.0.0.1:5000/tagship/hello@sha256:${"d".repeat(64)}`;
     const message = problemsOf(
-      source("dev", dev({ "tagship:imageRef": ref, "tagship:registryUsername": "ci" }), {
+      source("dev", dev({ "tagship:imageRef": DIGEST_REF, "tagship:registryUsername": "ci" }), {
         registryPassword: { value: "hunter2-plain", encrypted: false },
       }),
     );
