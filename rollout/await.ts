@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "./cluster";
 import { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
+import { retirementReader } from "./retirement";
 import { rolloutVerdict } from "./status";
 
 export interface AwaitRolloutArgs {
@@ -48,16 +49,17 @@ export function awaitRollout(args: AwaitRolloutArgs): pulumi.Output<RolloutResul
 }
 
 async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs): Promise<RolloutResult> {
-  const { client, kc } = await connect(args.kubeconfig, args.context);
+  const connection = await connect(args.kubeconfig, args.context);
+  const { client, kc } = connection;
   const apps = kc.makeApiClient(client.AppsV1Api);
   const core = kc.makeApiClient(client.CoreV1Api);
+  const retirement = retirementReader(connection, namespace);
   const id = `Deployment ${namespace}/${name}`;
 
   const started = Date.now();
   const deadline = started + args.timeoutSeconds * 1000;
-  let detail = "";
-  for (;;) {
-    const d = await readRetrying(() => apps.readNamespacedDeployment({ name, namespace }), {
+  const read = <T>(what: () => Promise<T>) =>
+    readRetrying(what, {
       seconds: args.unreachableSeconds,
       deadline,
       onFirstFailure: (error) =>
@@ -70,7 +72,12 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
           `${id}: reading its rollout status failed for ${seconds.toFixed(0)} s: ${error}. The rollout goes on in the cluster; run \`pulumi up\` again to wait for it.`,
         ),
     });
-    const verdict = rolloutVerdict(deploymentSnapshot(d));
+  let detail = "";
+  for (;;) {
+    const d = await read(() => apps.readNamespacedDeployment({ name, namespace }));
+    const rollout = rolloutVerdict(deploymentSnapshot(d));
+    // Complete for Kubernetes; live once the old pods take no new requests.
+    const verdict = rollout.state === "complete" ? await read(() => retirement(d)) : rollout;
     const revision = d.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "";
     if (verdict.state === "complete") {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

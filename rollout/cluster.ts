@@ -17,8 +17,13 @@ export async function connect(kubeconfig?: string, context?: string) {
 
 /** A read's value, or `absent` when the object does not exist (404); any other failure is thrown as it came. */
 export function orAbsent<T, A>(read: Promise<T>, absent: A): Promise<T | A> {
+  return orOnStatus(404, read, absent);
+}
+
+/** A read's value, or `instead` when the API server answers with `status`; any other failure is thrown as it came. */
+export function orOnStatus<T, A>(status: number, read: Promise<T>, instead: A): Promise<T | A> {
   return read.catch((e: unknown) => {
-    if ((e as { code?: number }).code === 404) return absent;
+    if ((e as { code?: number }).code === status) return instead;
     throw e;
   });
 }

@@ -10,6 +10,7 @@ import * as path from "node:path";
 // The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
 import { applicationVerdict, awaitingMetrics, type AutoscalerCondition } from "../../rollout/application";
 import { connect, deploymentSnapshot, orAbsent, readRetrying, UNREACHABLE_SECONDS } from "../../rollout/cluster";
+import { retirementReader } from "../../rollout/retirement";
 import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
 import type { PhaseClock } from "./phases";
@@ -89,7 +90,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
 
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
   step.clock?.mark("Argo CD notices the commit");
-  const { client, objects, apps } = await clusterOf(step.cwd, step.stackName, outputs);
+  const { client, kc, objects, apps } = await clusterOf(step.cwd, step.stackName, outputs);
   const ref = applicationRef(application, gitops.argocdNamespace);
   await objects.patch(
     { ...ref, metadata: { ...ref.metadata, annotations: { "argocd.argoproj.io/refresh": "normal" } } },
@@ -100,13 +101,16 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
     client.PatchStrategy.MergePatch,
   );
 
-  // Every service's Deployment, judged as one: failed if any failed, complete when all are.
+  // Every service's Deployment, judged as one: failed if any failed, complete when all are and no old pod
+  // takes new requests any more.
+  const retirement = retirementReader({ client, kc }, namespace);
   const deploymentVerdict = async () => {
     const verdicts = await Promise.all(
-      deployments.map(async (name) => ({
-        name,
-        verdict: rolloutVerdict(deploymentSnapshot(await apps.readNamespacedDeployment({ name, namespace }))),
-      })),
+      deployments.map(async (name) => {
+        const d = await apps.readNamespacedDeployment({ name, namespace });
+        const rollout = rolloutVerdict(deploymentSnapshot(d));
+        return { name, verdict: rollout.state === "complete" ? await retirement(d) : rollout };
+      }),
     );
     return combinedVerdict(verdicts);
   };

@@ -78,6 +78,8 @@ describe("gitops release on the lab's Argo CD", () => {
     assert.ok(run.traffic.requests >= 2000);
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
     assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
+    // Live means live: every new connection made at its end reaches the new version.
+    assert.deepEqual(run.afterEnd, { "2.0.0": 20 });
     // Where its seconds went, from the command's start to live: the engine, then git, then Argo CD's part.
     assertPhases(lastRelease!, [
       /^start/,

@@ -44,6 +44,17 @@ export function once(url: string, host?: string): Promise<{ ok: boolean; detail:
   }).then((r) => ({ ...r, ms: performance.now() - started }));
 }
 
+/** How many of `count` requests, one after another, each on a fresh connection, named each version ("failed": no answer). */
+export async function versionsAnswering(url: string, count: number, host?: string): Promise<Record<string, number>> {
+  const versions: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const r = await once(url, host);
+    const key = r.ok ? (r.version ?? "?") : "failed";
+    versions[key] = (versions[key] ?? 0) + 1;
+  }
+  return versions;
+}
+
 export interface LoadOptions {
   readonly url: string;
   /** The Host header, for an ingress. @default the URL's */
@@ -106,10 +117,12 @@ export async function releaseUnderLoad<T>(kube: Kube, namespace: string, url: st
   );
   const endedAt = Date.now();
   const seconds = (endedAt - started) / 1000;
+  // Who answers new connections the moment the release has ended: only the version it says is live.
+  const afterEnd = await versionsAnswering(url, 20, host);
   released = true;
   const traffic = await load;
   const capacity = watch.stop();
-  return { ...outcome, seconds, endedAt, traffic, capacity };
+  return { ...outcome, seconds, endedAt, traffic, capacity, afterEnd };
 }
 
 /** The p-th percentile (0 to 100) of some numbers, by nearest rank. */

@@ -126,6 +126,8 @@ describe("releases on the lab cluster (direct mode)", () => {
     assert.ok(run.capacity.min >= REPLICAS, `serving pods fell to ${run.capacity.min}`);
     // The load really spanned the rollout: it was answered by both versions.
     assert.ok((run.traffic.versions["1.0.0"] ?? 0) > 0 && (run.traffic.versions["2.0.0"] ?? 0) > 0, JSON.stringify(run.traffic.versions));
+    // Ended only once the old pods take no new connection: every one made at its end reaches the new version.
+    assert.deepEqual(run.afterEnd, { "2.0.0": 20 });
     await oldReplicaSetsAtZero();
     await everyPodAnswers("2.0.0");
   });

@@ -76,6 +76,8 @@ describe("traffic through the ingress, with an autoscaler (direct mode)", () => 
     assert.equal(run.value.code, 0, run.value.output);
     assertClean(run.traffic, "release through the ingress");
     assert.ok((run.traffic.versions["1.0.0"] ?? 0) > 0 && (run.traffic.versions["2.0.0"] ?? 0) > 0, JSON.stringify(run.traffic.versions));
+    // The release ended once the ingress, too, had let the old pods go.
+    assert.deepEqual(run.afterEnd, { "2.0.0": 20 });
     assert.deepEqual(await versionsAfter(kube, NAMESPACE, "2.0.0", `${LAB_INGRESS.url}/version`, HOST), ["2.0.0"]);
     assert.equal(await versionThrough(ROUTE_HOST), "2.0.0");
   });

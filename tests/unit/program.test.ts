@@ -2,15 +2,11 @@
 // CLI would hand them over), reads from the cluster whether its namespace exists, and declares the release. The
 // cluster is a stand-in API server on loopback that answers the one read the program makes.
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { find, findAll, settle, useMocks, valueOf } from "./harness";
 import { stackConfig } from "./stack-config";
+import { standInCluster, type StandInCluster } from "./stand-in-cluster";
 
 type Program = {
   imageRef: pulumi.Output<string>;
@@ -25,39 +21,21 @@ describe("index.ts", () => {
   let labels: Record<string, string> | undefined;
   /** Other objects on the stand-in cluster, by API path. */
   let objects: Record<string, unknown> = {};
-  const reads: string[] = [];
-  let server: http.Server;
-  let kubeconfig = "";
+  let cluster: StandInCluster;
 
   before(async () => {
-    server = http.createServer((req, res) => {
-      reads.push(`${req.method} ${req.url}`);
-      const namespace = req.url === "/api/v1/namespaces/hello-dev" && labels !== undefined;
-      const found = namespace ? { apiVersion: "v1", kind: "Namespace", metadata: { name: "hello-dev", labels } } : objects[req.url ?? ""];
-      res.writeHead(found ? 200 : 404, { "content-type": "application/json" });
-      res.end(JSON.stringify(found ?? { apiVersion: "v1", kind: "Status", status: "Failure", reason: "NotFound", code: 404 }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
-    kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tagship-unit-")), "kubeconfig");
-    fs.writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
-        users: [{ name: "u", user: {} }],
-        contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
-        "current-context": "x",
-      }),
+    cluster = await standInCluster((url) =>
+      url === "/api/v1/namespaces/hello-dev" && labels !== undefined
+        ? { apiVersion: "v1", kind: "Namespace", metadata: { name: "hello-dev", labels } }
+        : (objects[url] as object | undefined),
     );
   });
-  after(() => server.close());
+  after(() => cluster.close());
 
   /** index.ts run afresh (a module runs once per load) against the stand-in cluster. */
   async function runProgram(): Promise<Program> {
     await useMocks("dev");
-    pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "tagship:kubeconfig": kubeconfig });
+    pulumi.runtime.setAllConfig({ ...stackConfig("dev"), "tagship:kubeconfig": cluster.kubeconfig });
     const file = require.resolve("../../index.ts");
     delete require.cache[file];
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load of the CommonJS program
@@ -100,9 +78,9 @@ describe("index.ts", () => {
       { "app.kubernetes.io/managed-by": "tagship", "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "dev" },
     ]) {
       labels = live;
-      reads.length = 0;
+      cluster.requests.length = 0;
       const program = await runProgram();
-      assert.deepEqual(reads, [
+      assert.deepEqual(cluster.requests, [
         "GET /api/v1/namespaces/hello-dev",
         "GET /apis/apps/v1/namespaces/hello-dev/deployments/hello",
         "GET /api/v1/namespaces/hello-dev/services/hello",
