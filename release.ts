@@ -39,12 +39,14 @@ export interface StackOutputs extends Partial<ServiceOutputs> {
   readonly namespaceOwner?: NamespaceOwner;
   /** gitops mode: the Argo CD Application that applies the rendered workload. */
   readonly applicationName?: string;
-  /** gitops mode: where the workload's manifests are rendered, relative to the project. */
+  /** gitops mode: where the workload's manifests are rendered on this machine, relative to the project. */
   readonly renderDirectory?: string;
   /** gitops mode: where a release pushes the rendered manifests and where Argo CD reads them. */
   readonly gitops?: {
     readonly repoUrl: string;
     readonly revision: string;
+    /** The directory in the repository; absent from stacks last updated when it was `renderDirectory` itself. */
+    readonly repoPath?: string;
     readonly argocdNamespace: string;
   };
   /**
@@ -89,7 +91,7 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
     ? new k8s.Provider("cluster", { renderYamlToDirectory: `${s.gitops.repoPath}-argocd`, kubeconfig: "" })
     : new k8s.Provider("cluster", { kubeconfig: s.cluster.kubeconfig, context: s.cluster.context });
   // The render provider writes Secrets in plaintext: the workload must never contain one (see appSecret).
-  const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.repoPath, kubeconfig: "" }) : undefined;
+  const render = s.gitops ? new k8s.Provider("render", { renderYamlToDirectory: s.gitops.renderDirectory, kubeconfig: "" }) : undefined;
 
   // The stack applies its own namespace in both modes, so a switch of mode never deletes it; a namespace it found
   // (namespaceOwner "existing") is only named, never declared: not relabelled, adopted or deleted. The own one's URN
@@ -147,8 +149,13 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
     ...(application ? { applicationName: application.applicationName } : {}),
     ...(s.gitops
       ? {
-          renderDirectory: s.gitops.repoPath,
-          gitops: { repoUrl: s.gitops.repoUrl, revision: s.gitops.repoRevision, argocdNamespace: s.gitops.argocdNamespace },
+          renderDirectory: s.gitops.renderDirectory,
+          gitops: {
+            repoUrl: s.gitops.repoUrl,
+            revision: s.gitops.repoRevision,
+            repoPath: s.gitops.repoPath,
+            argocdNamespace: s.gitops.argocdNamespace,
+          },
         }
       : {}),
     ...(s.gitops?.renderOnly ? {} : { cluster: { kubeconfig: s.cluster.kubeconfig ?? "", kubeContext: s.cluster.context ?? "" } }),

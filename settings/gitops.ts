@@ -3,6 +3,9 @@ import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
 import type { DeliveryMode, GitopsSettings } from "./settings";
 
+/** Where gitops stacks render their workloads on this machine, relative to the project (git ignores it). */
+export const RENDER_ROOT = ".tagship/render";
+
 /** What the gitops settings depend on besides their own keys. */
 export interface GitopsSettingsArgs {
   readonly deliveryMode: DeliveryMode;
@@ -42,5 +45,5 @@ export function gitopsSettings(r: ConfigReader, args: GitopsSettingsArgs): Gitop
       `run \`pulumi config rm ${qualified("renderOnly")}\` so that the stack applies the Secret, or \`pulumi config rm ${qualified("appSecrets")}\``,
     );
   }
-  return { repoUrl, repoPath, repoRevision, argocdNamespace, renderOnly };
+  return { repoUrl, repoPath, renderDirectory: `${RENDER_ROOT}/${args.stackLabel}`, repoRevision, argocdNamespace, renderOnly };
 }

@@ -48,6 +48,11 @@ export interface PrebuiltImageSettings {
 export interface GitopsSettings {
   readonly repoUrl: string;
   readonly repoPath: string;
+  /**
+   * Where the workload is rendered on this machine, relative to the project: .tagship/render/<stack label>, out of
+   * the way of `repoPath` in a checkout of the tracked branch (a release commits to the branch, not the checkout).
+   */
+  readonly renderDirectory: string;
   readonly repoRevision: string;
   readonly argocdNamespace: string;
   /** Render the Application and AppProject to `<repoPath>-argocd/` instead of applying them. */

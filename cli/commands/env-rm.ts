@@ -8,7 +8,7 @@
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs, streamed } from "../engine/workspace";
 import { removeLeftovers } from "../engine/leftovers";
-import { clusterOf, retireManifests } from "../release/gitops";
+import { clusterOf, repoPathOf, retireManifests } from "../release/gitops";
 
 export default command({
   name: "env-rm",
@@ -31,7 +31,7 @@ export default command({
       ...(outputs.namespace && !found ? [`namespace ${outputs.namespace} and everything in it`] : []),
       ...(outputs.namespace && found ? [`the stack's objects in namespace ${outputs.namespace}`] : []),
       ...(gitops ? [`Application ${gitops.argocdNamespace}/${outputs.applicationName} and its AppProject`] : []),
-      ...(gitops ? [`${outputs.renderDirectory}/ on ${gitops.repoUrl} ${gitops.revision}`] : []),
+      ...(gitops ? [`${repoPathOf(outputs, name)}/ on ${gitops.repoUrl} ${gitops.revision}`] : []),
       `stack ${name}: its state and Pulumi.${name}.yaml`,
     ];
     const kept = found ? [`namespace ${outputs.namespace ?? ""}, its labels and everything else in it: it was there before the stack`] : [];

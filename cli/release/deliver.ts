@@ -9,7 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
-import { pushAndWait, retireManifests, type Outputs } from "./gitops";
+import { pushAndWait, repoPathOf, retireManifests, type Outputs } from "./gitops";
 import { entries, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
@@ -89,10 +89,12 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
   const after = await stackOutputs(o.stack, { required: true });
   const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line), clock };
   if (after.deliveryMode === "gitops") {
-    console.log(`gitops: commit and push ${after.renderDirectory}, wait for Argo CD`);
+    console.log(`gitops: commit ${after.renderDirectory} as ${repoPathOf(after, o.stack.name)} and push it, wait for Argo CD`);
     await pushAndWait(step, after, o.timeoutSeconds);
   } else if (before.deliveryMode === "gitops") {
-    console.log(`back to direct mode: Pulumi applies the workload now; removing ${before.renderDirectory} from ${before.gitops?.repoUrl}`);
+    console.log(
+      `back to direct mode: Pulumi applies the workload now; removing ${repoPathOf(before, o.stack.name)} from ${before.gitops?.repoUrl}`,
+    );
     clock.mark("remove the manifests from git");
     await retireManifests(step, before, `hand ${o.stack.name} back to direct mode`);
   }

@@ -1,11 +1,10 @@
 /**
  * The git half of a gitops release, after `pulumi up` has rendered deploy/<stack>/ and applied the
- * Application (deliver.ts runs it): commit the rendered manifests, push them to the branch Argo CD
- * tracks, ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
+ * Application (deliver.ts runs it): commit the rendered manifests on the tip of the branch Argo CD tracks and
+ * push them there (publish.ts; never the user's own branch), ask Argo CD to refresh, and wait until the Application is Synced at that commit and Healthy and the
  * Deployment's rollout is complete. And, once a stack has left gitops mode, the removal of its manifests
  * from that branch.
  */
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 // The rollout's parts one by one: its index also loads the program's wait and with it the Pulumi SDK.
 import { applicationVerdict, awaitingMetrics, type AutoscalerCondition } from "../../rollout/application";
@@ -14,6 +13,7 @@ import { retirementReader } from "../../rollout/retirement";
 import { rolloutVerdict, type RolloutVerdict } from "../../rollout/status";
 import type { StackOutputs } from "../../release";
 import type { PhaseClock } from "./phases";
+import { publish } from "./publish";
 import { servicesOf, versions } from "./services";
 
 /** The outputs of a stack, as far as it has any: one that was never updated has none. */
@@ -28,22 +28,9 @@ export interface GitopsStep {
   readonly clock?: PhaseClock;
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
-
-/** Commits exactly `dir` (if it changed) with `message`, pushes HEAD to the branch, and returns the commit. */
-function commitAndPush(step: GitopsStep, dir: string, message: string, repoUrl: string, revision: string) {
-  git(step.cwd, "add", "-A", "--", dir);
-  const changed = git(step.cwd, "status", "--porcelain", "--", dir) !== "";
-  if (changed) git(step.cwd, "-c", "user.name=tagship", "-c", "user.email=tagship@localhost", "commit", "-q", "-m", message, "--", dir);
-  const commit = git(step.cwd, "rev-parse", "HEAD");
-  try {
-    git(step.cwd, "push", "-q", repoUrl, `HEAD:refs/heads/${revision}`);
-  } catch (e) {
-    throw new Error(
-      `pushing ${commit.slice(0, 12)} to ${repoUrl} ${revision} failed (${(e as Error).message.split("\n")[0]}); pull the remote's changes and run the release again`,
-    );
-  }
-  return { commit, changed };
+/** Where a stack's manifests live in its repository (older stacks rendered them there too: renderDirectory). */
+export function repoPathOf(outputs: Outputs, stackName: string): string {
+  return outputs.gitops?.repoPath ?? required(outputs.renderDirectory, "renderDirectory", stackName);
 }
 
 export function required<T>(value: T | undefined, what: string, stackName: string): T {
@@ -72,7 +59,8 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const gitops = required(outputs.gitops, "gitops", step.stackName);
-  const dir = required(outputs.renderDirectory, "renderDirectory", step.stackName);
+  const dir = repoPathOf(outputs, step.stackName);
+  const rendered = path.resolve(step.cwd, required(outputs.renderDirectory, "renderDirectory", step.stackName));
   const application = required(outputs.applicationName, "applicationName", step.stackName);
   const namespace = required(outputs.namespace, "namespace", step.stackName);
   const services = servicesOf(outputs);
@@ -80,12 +68,23 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
   if (deployments.length === 0) throw new Error(`stack ${step.stackName} has no service: run its \`pulumi up\` first`);
   const tag = versions(outputs);
 
-  // 1. Commit exactly the stack's rendered manifests, then push the branch Argo CD tracks.
+  // 1. Commit exactly the stack's rendered manifests on the tracked branch's tip, and push it.
   step.clock?.mark("commit and push");
-  const message = `release ${step.stackName} ${services.length === 1 ? (services[0]?.imageTag ?? "") : tag}`;
-  const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
+  const subject = `release ${step.stackName} ${services.length === 1 ? (services[0]?.imageTag ?? "") : tag}`;
+  const body = services.map((svc) => `${svc.name} ${svc.imageTag ?? ""} ${svc.imageRef ?? ""}`.trim()).join("\n");
+  const { commit, changed } = await publish(
+    step.cwd,
+    {
+      repoUrl: gitops.repoUrl,
+      branch: gitops.revision,
+      repoPath: dir,
+      from: rendered,
+      message: `${subject}\n\n${body}`,
+    },
+    step.log,
+  );
   step.log(
-    `${changed ? "committed" : "no change in"} ${dir}: ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision} (${elapsed()})`,
+    `${changed ? "committed" : "no change in"} ${dir}: ${commit.slice(0, 12)} "${subject}", ${changed ? "pushed to" : "already on"} ${gitops.repoUrl} ${gitops.revision} (${elapsed()})`,
   );
 
   // 2. Ask Argo CD to look now rather than at its next poll (every 3 minutes).
@@ -203,7 +202,7 @@ export async function pushAndWait(step: GitopsStep, outputs: Outputs, timeoutSec
  */
 export async function retireManifests(step: GitopsStep, previous: Outputs, reason: string): Promise<void> {
   const gitops = required(previous.gitops, "gitops (before the switch)", step.stackName);
-  const dir = required(previous.renderDirectory, "renderDirectory (before the switch)", step.stackName);
+  const dir = repoPathOf(previous, step.stackName);
   const application = required(previous.applicationName, "applicationName (before the switch)", step.stackName);
   // With the Application still there, removing its manifests would make Argo CD prune the live workload.
   const { objects } = await clusterOf(step.cwd, step.stackName, previous);
@@ -214,11 +213,15 @@ export async function retireManifests(step: GitopsStep, previous: Outputs, reaso
     );
   }
   const message = `${reason}: remove ${dir}`;
-  const { commit, changed } = commitAndPush(step, dir, message, gitops.repoUrl, gitops.revision);
+  const { commit, changed } = await publish(
+    step.cwd,
+    { repoUrl: gitops.repoUrl, branch: gitops.revision, repoPath: dir, message },
+    step.log,
+  );
   step.log(
     changed
       ? `committed ${commit.slice(0, 12)} "${message}", pushed to ${gitops.repoUrl} ${gitops.revision}`
-      : `${dir} already gone; pushed ${commit.slice(0, 12)} to ${gitops.repoUrl} ${gitops.revision}`,
+      : `${dir} already gone from ${gitops.repoUrl} ${gitops.revision} (at ${commit.slice(0, 12)})`,
   );
 }
 

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import { exitCode } from "../../cli/engine/workspace";
-import { filesUnder, newStack, pinnedPulumiVersion, pulumiCli, sandbox, stateFile, type Sandbox } from "./engine";
+import { filesUnder, newStack, pinnedPulumiVersion, pulumiCli, sandbox, stateFile, type Sandbox, renderedDir } from "./engine";
 
 const STACK = "it-render";
 const digest = (c: string) => `127.0.0.1:5000/tagship/hello@sha256:${c.repeat(64)}`;
@@ -24,7 +24,7 @@ const CONFIG = {
 type Manifest = Record<string, any>;
 
 function renderedDeployment(box: Sandbox): Manifest {
-  const dir = path.join(box.workDir, "deploy", STACK, "1-manifest");
+  const dir = path.join(renderedDir(box, STACK), "1-manifest");
   const file = fs.readdirSync(dir).find((f) => f.startsWith("apps_v1-deployment-"));
   assert.ok(file, `no Deployment rendered in ${dir}`);
   return parse(fs.readFileSync(path.join(dir, file), "utf8")) as Manifest;
@@ -57,6 +57,7 @@ describe("the real engine, render-only stack", () => {
     const result = await stack.preview();
     assert.deepEqual(result.changeSummary, { create: 11 });
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), []);
+    assert.deepEqual(filesUnder(renderedDir(box, STACK)), []);
   });
 
   it("up renders the workload and the Application: RollingUpdate, probes, the digest reference", async () => {
@@ -64,14 +65,18 @@ describe("the real engine, render-only stack", () => {
     assert.equal(result.summary.result, "succeeded");
     assert.deepEqual(result.summary.resourceChanges, { create: 11 });
     assert.equal(result.outputs.imageRef?.value, digest("a"));
+    // The Application for whoever applies it, beside repoPath in the checkout; the workload in the render directory,
+    // which a release commits as repoPath on the tracked branch.
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), [
       "it-render-argocd/1-manifest/argoproj.io_v1alpha1-application-argocd-hello-it-render.yaml",
       "it-render-argocd/1-manifest/argoproj.io_v1alpha1-appproject-argocd-hello-it-render.yaml",
       // The stack's namespace goes with the Application: the stack owns it in both delivery modes.
       "it-render-argocd/1-manifest/v1-namespace-default-hello-it-render.yaml",
-      "it-render/1-manifest/apps_v1-deployment-hello-it-render-hello.yaml",
-      "it-render/1-manifest/policy_v1-poddisruptionbudget-hello-it-render-hello.yaml",
-      "it-render/1-manifest/v1-service-hello-it-render-hello.yaml",
+    ]);
+    assert.deepEqual(filesUnder(renderedDir(box, STACK)), [
+      "1-manifest/apps_v1-deployment-hello-it-render-hello.yaml",
+      "1-manifest/policy_v1-poddisruptionbudget-hello-it-render-hello.yaml",
+      "1-manifest/v1-service-hello-it-render-hello.yaml",
     ]);
     const d = renderedDeployment(box);
     assert.deepEqual(d.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
@@ -147,6 +152,7 @@ describe("the real engine, render-only stack", () => {
     assert.deepEqual(result.summary.resourceChanges, { delete: 11 });
     await stack.workspace.removeStack(STACK);
     assert.deepEqual(filesUnder(path.join(box.workDir, "deploy")), []);
+    assert.deepEqual(filesUnder(renderedDir(box, STACK)), []);
     assert.equal(fs.existsSync(stateFile(box, STACK)), false);
   });
 });

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import { RENDER_ROOT } from "../../settings/gitops";
 
 export const ROOT = path.resolve(__dirname, "../..");
 /**
@@ -161,21 +162,32 @@ export function assertPhases(run: CommandResult, expected: RegExp[]): { name: st
   return record.phases;
 }
 
+/** Where a gitops stack of the sandbox renders its workload before a release commits it (RENDER_ROOT). */
+export function renderedDir(box: Sandbox, stack: string): string {
+  return path.join(box.workDir, RENDER_ROOT, stack);
+}
+
+/** The git identity of the sandbox's checkout: the user a gitops release commits as. */
+export const SANDBOX_GIT_USER = { name: "Ada Releaser", email: "ada@tagship.invalid" };
+
 /**
  * A sandbox that is a git checkout (node_modules ignored, as in a real one: Argo CD refuses out-of-bounds
- * symlinks), with a bare repository beside it for Argo CD to read, and git in the checkout.
+ * symlinks) of a bare repository beside it, whose main branch holds the program, for Argo CD to read; and git
+ * in the checkout, which has its user's identity.
  */
 export async function gitSandbox() {
   const box = sandbox();
   const remote = path.join(box.workDir, "..", "remote.git");
-  const git = (...args: string[]) =>
-    runCommand("git", ["-c", "user.name=t", "-c", "user.email=t@tagship.invalid", ...args], { cwd: box.workDir });
+  const git = (...args: string[]) => runCommand("git", args, { cwd: box.workDir });
   const results = [await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])];
   fs.writeFileSync(path.join(box.workDir, ".gitignore"), "node_modules\n");
   for (const args of [
     ["init", "-q", "--initial-branch=main"],
+    ["config", "user.name", SANDBOX_GIT_USER.name],
+    ["config", "user.email", SANDBOX_GIT_USER.email],
     ["add", "-A"],
     ["commit", "-qm", "the program"],
+    ["push", "-q", remote, "HEAD:refs/heads/main"],
   ])
     results.push(await git(...args));
   const failed = results.find((r) => r.code !== 0);

@@ -1,12 +1,15 @@
-// A gitops release for real on the lab, through `tagship ship`: `pulumi up` renders the workload and applies
-// the Application, then the release commits "release <stack> <tag>", pushes it to the stack's repository, and
-// returns only once Argo CD has synced that commit, the Application is Healthy and the rollout is complete.
+// A gitops release for real on the lab, through `tagship ship`: `pulumi up` renders the workload and applies the
+// Application, then the release commits "release <stack> <tag>" on the tracked branch's tip (never the user's own
+// branch), pushes it to the stack's repository, and returns only once Argo CD has synced that commit, the
+// Application is Healthy and the rollout is complete.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { assertPhases, cliCommand, type CommandResult, gitSandbox, runCommand, type Sandbox } from "./engine";
-import { dropNamespace, isServing, Kube, kubectl, labStack, type Pod, pollUntil } from "./kube";
-import { releaseUnderLoad } from "./load";
+import { assertPhases, cliCommand, type CommandResult, gitSandbox, newStack, runCommand, SANDBOX_GIT_USER, type Sandbox } from "./engine";
+import { dropNamespace, isServing, Kube, kubectl, LAB_STACK, labStack, type Pod, pollUntil } from "./kube";
+import { once, releaseUnderLoad } from "./load";
 
 const STACK = "it-gitops-release";
 const NAMESPACE = `hello-${STACK}`;
@@ -20,6 +23,12 @@ describe("gitops release on the lab's Argo CD", () => {
   let git: Awaited<ReturnType<typeof gitSandbox>>["git"];
 
   const serviceUrl = () => kube.versionUrl(NAMESPACE);
+  /** git on the remote repository Argo CD reads; its output, trimmed. */
+  const onRemote = async (...args: string[]) => {
+    const r = await runCommand("git", ["--git-dir", remote, ...args]);
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")}: ${r.output}`);
+    return r.output.trim();
+  };
   const deployment = async () =>
     (await kube.get<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>(
       `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
@@ -53,10 +62,13 @@ describe("gitops release on the lab's Argo CD", () => {
     const output = await release("1.0.0");
     assert.match(output, /"release it-gitops-release 1\.0\.0", pushed to file:\/\//);
     assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
-    const log = await git("log", "-1", "--format=%s");
-    assert.equal(log.output.trim(), `release ${STACK} 1.0.0`);
-    const remoteHead = (await runCommand("git", ["--git-dir", remote, "rev-parse", "main"])).output.trim();
-    assert.equal(remoteHead, (await git("rev-parse", "HEAD")).output.trim());
+    // The commit is on the remote's branch, by the user, naming service, tag and digest; the checkout has no new commit.
+    const [subject, author, body] = (await onRemote("log", "-1", "--format=%s%x00%an <%ae>%x00%b", "main")).split("\0");
+    assert.equal(subject, `release ${STACK} 1.0.0`);
+    assert.equal(author, `${SANDBOX_GIT_USER.name} <${SANDBOX_GIT_USER.email}>`);
+    assert.match(body ?? "", /^hello 1\.0\.0 \S+@sha256:[0-9a-f]{64}$/m);
+    assert.equal(await onRemote("rev-list", "--count", "main"), "2");
+    assert.equal((await git("log", "-1", "--format=%s")).output.trim(), "the program");
     const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
     const res = (await (await fetch(`http://${svc.spec.clusterIP}/version`, { signal: AbortSignal.timeout(5000) })).json()) as {
       version: string;
@@ -70,10 +82,36 @@ describe("gitops release on the lab's Argo CD", () => {
     assert.equal(deployment.metadata.labels["app.kubernetes.io/instance"], STACK);
   });
 
-  it("a new tag released through git rolls out with 0 failed requests and never fewer than `replicas` ready", async () => {
+  it("a new tag released through git, from a feature branch with an unpushed commit: one commit on main touching only deploy/<stack>/, 0 failed requests, never fewer than `replicas` ready", async () => {
+    // A colleague's feature branch, one commit ahead and not pushed, and a file not committed.
+    for (const args of [
+      ["checkout", "-q", "-b", "feature"],
+      ["commit", "-q", "--allow-empty", "-m", "unreviewed work"],
+    ]) {
+      const r = await git(...args);
+      assert.equal(r.code, 0, r.output);
+    }
+    fs.writeFileSync(path.join(box.workDir, "notes.txt"), "not committed\n");
+    const before = await onRemote("rev-parse", "main");
+    const head = (await git("rev-parse", "HEAD")).output.trim();
+
     const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
     const run = await releaseUnderLoad(kube, NAMESPACE, `http://${svc.spec.clusterIP}/version`, () => release("2.0.0"));
     assert.ifError(run.error);
+    // main gained exactly one commit, on its old tip, changing only the stack's manifests; the branch stays the user's.
+    assert.equal(await onRemote("rev-list", "--count", `${before}..main`), "1");
+    assert.equal(await onRemote("rev-parse", "main^"), before);
+    const touched = (await onRemote("diff", "--name-only", before, "main")).split("\n");
+    assert.ok(touched.length > 0 && touched.every((f) => f.startsWith(`deploy/${STACK}/`)), touched.join("\n"));
+    assert.notEqual(
+      (await runCommand("git", ["--git-dir", remote, "cat-file", "-e", head])).code,
+      0,
+      "the unpushed commit reached the remote",
+    );
+    assert.deepEqual(
+      [(await git("branch", "--show-current")).output.trim(), (await git("rev-parse", "HEAD")).output.trim()],
+      ["feature", head],
+    );
     console.log(`gitops release 1.0.0 -> 2.0.0: ${run.seconds.toFixed(1)} s from pulumi up to Healthy, ${run.traffic.requests} requests`);
     assert.ok(run.traffic.requests >= 2000);
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
@@ -164,9 +202,31 @@ describe("gitops release on the lab's Argo CD", () => {
       `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`,
     ))!;
     assert.equal(app.status.sync.status, "Synced");
-    assert.equal(app.status.sync.revision, (await git("rev-parse", "HEAD")).output.trim());
+    assert.equal(app.status.sync.revision, await onRemote("rev-parse", "main"));
     const res = (await (await fetch(await serviceUrl(), { signal: AbortSignal.timeout(5000) })).json()) as { version: string };
     assert.equal(res.version, "2.0.0");
+  });
+
+  it("two stacks released at once into one branch: both commits land, both stacks live", async () => {
+    const OTHER = `${STACK}-b`;
+    const otherNamespace = `hello-${OTHER}`;
+    await dropNamespace(otherNamespace);
+    await newStack(box, OTHER, { ...LAB_STACK, repoUrl: `file://${remote}`, deliveryMode: "gitops", replicas: "1", imageTag: "1.0.0" });
+    try {
+      await stack.setConfig("tagship:imageTag", { value: "4.0.0" });
+      const before = await onRemote("rev-parse", "main");
+      const ship = (name: string) => cliCommand(box, "ship", ["--stack", name, "--timeout", "240"], 420_000);
+      const [mine, theirs] = await Promise.all([ship(STACK), ship(OTHER)]);
+      assert.equal(mine.code, 0, mine.output);
+      assert.equal(theirs.code, 0, theirs.output);
+      const subjects = (await onRemote("log", "--format=%s", `${before}..main`)).split("\n").sort();
+      assert.deepEqual(subjects, [`release ${OTHER} 1.0.0`, `release ${STACK} 4.0.0`]);
+      assert.equal((await once(await kube.versionUrl(NAMESPACE))).version, "4.0.0");
+      assert.equal((await once(await kube.versionUrl(otherNamespace))).version, "1.0.0");
+    } finally {
+      const gone = await cliCommand(box, "env-rm", [OTHER, "--yes"]);
+      assert.equal(gone.code, 0, gone.output);
+    }
   });
 
   it("env-rm of a gitops environment removes the Application, its AppProject, the namespace and deploy/<stack> on the branch", async () => {

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { filesUnder, pulumiCli, runCommand, type Sandbox, ship } from "./engine";
+import { filesUnder, pulumiCli, runCommand, type Sandbox, ship, renderedDir } from "./engine";
 import { dropNamespace, isServing, Kube, kubectl, labStack, type Pod } from "./kube";
 
 const STACK = "it-secrets";
@@ -63,10 +63,9 @@ describe("security: Pod Security admission and secrets", () => {
       deployment?.spec.template.spec.containers[0]?.env.find((e) => e.name === "API_TOKEN"),
       { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "hello-env", key: "API_TOKEN" } } },
     );
-    const rendered = filesUnder(path.join(box.workDir, "deploy", STACK));
+    const rendered = filesUnder(renderedDir(box, STACK));
     assert.ok(rendered.length > 0);
-    for (const f of rendered)
-      assert.doesNotMatch(fs.readFileSync(path.join(box.workDir, "deploy", STACK, f), "utf8"), /^kind: Secret$/m, f);
+    for (const f of rendered) assert.doesNotMatch(fs.readFileSync(path.join(renderedDir(box, STACK), f), "utf8"), /^kind: Secret$/m, f);
   });
 
   it("the namespace enforces the restricted Pod Security Standard: the workload is admitted, a pod that is not restricted is refused", async () => {
@@ -104,10 +103,12 @@ describe("security: Pod Security admission and secrets", () => {
     const gitHistory = await runCommand("git", ["--git-dir", remote, "log", "-p", "--all"]);
     const places: [string, string][] = [
       ...filesUnder(box.stateDir).map((f): [string, string] => [`state/${f}`, fs.readFileSync(path.join(box.stateDir, f), "latin1")]),
-      ...filesUnder(path.join(box.workDir, "deploy")).map((f): [string, string] => [
-        `deploy/${f}`,
-        fs.readFileSync(path.join(box.workDir, "deploy", f), "latin1"),
-      ]),
+      ...["deploy", ".tagship"].flatMap((dir) =>
+        filesUnder(path.join(box.workDir, dir)).map((f): [string, string] => [
+          `${dir}/${f}`,
+          fs.readFileSync(path.join(box.workDir, dir, f), "latin1"),
+        ]),
+      ),
       [`Pulumi.${STACK}.yaml`, fs.readFileSync(path.join(box.workDir, `Pulumi.${STACK}.yaml`), "utf8")],
       ["git history of the remote", gitHistory.output],
       ...printed.map((p, i): [string, string] => [`command output ${i + 1}`, p]),

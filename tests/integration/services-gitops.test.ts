@@ -4,10 +4,9 @@
 // of one, under load, leaves the other's pods alone; `rollback --service` returns one service to its previous
 // good release and leaves the other where it is; `ship --service` releases one service alone.
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, type Sandbox } from "./engine";
+import { cliCommand, filesUnder, type Sandbox, renderedDir } from "./engine";
 import { dropNamespace, Kube, labStack, type Pod } from "./kube";
 import { loadLoop, once } from "./load";
 import { addStaticService, configureThreeServices } from "./static-service";
@@ -57,7 +56,7 @@ describe("several services in gitops mode", () => {
     assert.match(output, /Synced at [0-9a-f]{12} and Healthy/);
     assert.deepEqual([await versionOf("web"), await versionOf("static"), await versionOf("private")], ["1.0.0", "1.0.0", "1.0.0"]);
     // Argo CD synced them: the AppProject allows the ConfigMap and ServiceAccount static renders.
-    const rendered = filesUnder(path.join(box.workDir, "deploy", STACK)).join(" ");
+    const rendered = filesUnder(renderedDir(box, STACK)).join(" ");
     assert.match(rendered, /configmap/i);
     assert.match(rendered, /serviceaccount/i);
   });

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, type Sandbox } from "./engine";
+import { cliCommand, filesUnder, type Sandbox, renderedDir } from "./engine";
 import { dropNamespace, Kube, LAB_INGRESS, labStack, pollUntil } from "./kube";
 import { loadLoop } from "./load";
 import { autoscaler, deploymentReplicas, SCALING_LOAD, versionsAfter, versionsNow } from "./traffic";
@@ -54,7 +54,7 @@ describe("an autoscaled service in gitops mode, behind the ingress", () => {
 
   it("first release: the rendered Deployment has no replicas, the Ingress routes through the default class", async () => {
     assert.match(await ship(), /Synced at [0-9a-f]{12} and Healthy/);
-    const dir = path.join(box.workDir, "deploy", STACK);
+    const dir = renderedDir(box, STACK);
     const rendered = filesUnder(dir);
     const deployment = rendered.find((f) => /deployment/i.test(path.basename(f)));
     assert.ok(deployment, rendered.join(" "));

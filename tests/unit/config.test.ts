@@ -58,6 +58,7 @@ describe("stack config", () => {
     assert.deepEqual(s.gitops, {
       repoUrl: "https://github.com/acme/tagship.git",
       repoPath: "deploy/prod",
+      renderDirectory: ".tagship/render/prod",
       repoRevision: "main",
       argocdNamespace: "argocd",
       renderOnly: false,
@@ -79,6 +80,7 @@ describe("stack config", () => {
     );
     assert.equal(s.namespace, "hello-team-a-dev");
     assert.equal(s.gitops?.repoPath, "deploy/team-a-dev");
+    assert.equal(s.gitops?.renderDirectory, ".tagship/render/team-a-dev");
   });
 
   it("collects every problem into one error instead of stopping at the first", () => {

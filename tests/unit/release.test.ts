@@ -73,7 +73,7 @@ describe("release", () => {
       "tagship:repoUrl": "file:///srv/git/tagship.git",
     });
     const render = rs.find((r) => r.type === PROVIDER && r.name === "render");
-    assert.equal(render?.inputs.renderYamlToDirectory, "deploy/staging");
+    assert.equal(render?.inputs.renderYamlToDirectory, ".tagship/render/staging");
     for (const type of WORKLOAD_TYPES) {
       const [r] = rs.filter((x) => x.type === type);
       assert.ok(r, type);
@@ -180,7 +180,7 @@ describe("release", () => {
     const providers = rs.filter((r) => r.type === PROVIDER);
     assert.deepEqual(providers.map((p): [string, unknown] => [p.name, p.inputs.renderYamlToDirectory]).sort(), [
       ["cluster", "deploy/ci-argocd"],
-      ["render", "deploy/ci"],
+      ["render", ".tagship/render/ci"],
     ]);
     // An explicit empty kubeconfig: the SDK would otherwise fill in $KUBECONFIG, which render providers refuse.
     assert.ok(providers.every((p) => p.inputs.kubeconfig === ""));

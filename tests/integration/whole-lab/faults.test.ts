@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship } from "../engine";
+import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship, renderedDir } from "../engine";
 import { dropNamespace, Kube, labStack, pollUntil } from "../kube";
 import { releaseUnderLoad } from "../load";
 import { stackPrograms } from "../../../cli/engine/orphans";
@@ -198,7 +198,7 @@ describe("faults during releases", () => {
     );
     assert.equal(run.traffic.failures, 0, run.traffic.failureSamples.join("\n"));
     assert.equal(await served(), "1.0.5");
-    assert.ok(fs.existsSync(path.join(box.workDir, "deploy", STACK)));
+    assert.ok(fs.existsSync(renderedDir(box, STACK)));
   });
 
   it("kube-apiserver restarted during a gitops release: the wait for Argo CD rides it out and the release ends live", async () => {

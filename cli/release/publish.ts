@@ -1,0 +1,159 @@
+/**
+ * A gitops release's commit, made on the tracked branch as the remote has it now, never from the user's HEAD:
+ * the branch's tip is fetched, a commit is built on it whose only change is the stack's directory (replaced by
+ * the rendered files, or removed), and that commit is pushed. The user's branch, index and working tree are not
+ * touched, so a release run from a feature branch carries none of its unpushed commits; only git's plumbing
+ * is used, in the user's repository, so its remotes' credentials and settings (a CI runner's token, say) apply.
+ * A push that loses a race with another release to the same branch is built again on the new tip and retried.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export interface Publication {
+  /** Where Argo CD reads: the repository URL (or path) and branch. */
+  readonly repoUrl: string;
+  readonly branch: string;
+  /** The directory in the repository that the commit replaces, e.g. deploy/dev; nothing outside it changes. */
+  readonly repoPath: string;
+  /** The local directory whose files become `repoPath`; undefined removes `repoPath` from the branch. */
+  readonly from?: string;
+  /** The commit message: a subject line, then a body. */
+  readonly message: string;
+}
+
+export interface Published {
+  /** The branch's tip after the push: the new commit, or the tip as it was when nothing changed. */
+  readonly commit: string;
+  readonly changed: boolean;
+  /** Pushes tried: more than 1 when another push to the branch won a race. */
+  readonly attempts: number;
+}
+
+/** Pushes tried before giving up on a branch others keep moving. */
+export const PUBLISH_ATTEMPTS = 5;
+
+/** Publishes `p` from the repository at `cwd` (any of its directories); `log` is told of each lost race. */
+export async function publish(cwd: string, p: Publication, log: (line: string) => void = () => undefined): Promise<Published> {
+  const git = gitIn(cwd);
+  authorOrThrow(git);
+  for (let attempt = 1; ; attempt++) {
+    const tip = fetchTip(git, p);
+    const tree = treeWith(git, tip, p);
+    if (tree === git("rev-parse", `${tip}^{tree}`)) return { commit: tip, changed: false, attempts: attempt };
+    const commit = git("commit-tree", tree, "-p", tip, "-m", p.message);
+    const pushed = push(git, p, commit);
+    if (pushed === "pushed") return { commit, changed: true, attempts: attempt };
+    if (attempt >= PUBLISH_ATTEMPTS) {
+      throw new Error(
+        `pushing to ${p.repoUrl} ${p.branch} lost ${attempt} races in a row with other pushes to that branch; run the release again`,
+      );
+    }
+    log(`  ${p.repoUrl} ${p.branch} moved while this release pushed (attempt ${attempt}); building the commit again on its new tip`);
+    // Spread retries so that two releases racing again do not meet again.
+    await new Promise((r) => setTimeout(r, 200 * attempt + Math.random() * 300 * attempt));
+  }
+}
+
+type Git = (...args: string[]) => string;
+
+function gitIn(cwd: string, env: NodeJS.ProcessEnv = process.env): Git {
+  return (...args) => execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/**
+ * The commit's author and committer are the user's git identity (user.name and user.email, or git's own
+ * GIT_AUTHOR_* and GIT_COMMITTER_* variables, which is how a CI runner sets one). Without one, git would make one
+ * up from the login and host names, so the release stops first and says how to set one.
+ */
+function authorOrThrow(git: Git): void {
+  const configured = (who: "AUTHOR" | "COMMITTER") => {
+    if (process.env[`GIT_${who}_EMAIL`] || process.env.EMAIL) return true;
+    try {
+      return git("config", "user.email") !== "";
+    } catch {
+      return false; // unset: git config exits 1
+    }
+  };
+  const missing = (["AUTHOR", "COMMITTER"] as const).filter((who) => !configured(who));
+  if (missing.length > 0) {
+    throw new Error(
+      "a gitops release commits as you, and git has no identity here: set `git config user.name` and `git config user.email`, or, on a CI runner, GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL",
+    );
+  }
+}
+
+/**
+ * The branch's tip as the remote has it now, fetched to a ref of this run's own (two releases from one
+ * checkout do not share FETCH_HEAD), which is deleted again: the objects stay, as after any fetch.
+ */
+function fetchTip(git: Git, p: Publication): string {
+  const ref = `refs/tagship/publish-${process.pid}-${Date.now()}`;
+  try {
+    git("fetch", "-q", "--no-tags", "--no-write-fetch-head", p.repoUrl, `+refs/heads/${p.branch}:${ref}`);
+    return git("rev-parse", ref);
+  } catch (e) {
+    throw new Error(
+      `fetching branch ${p.branch} of ${p.repoUrl} failed (${gitError(e)}): the branch Argo CD tracks must exist there and be readable from here`,
+    );
+  } finally {
+    try {
+      git("update-ref", "-d", ref);
+    } catch {
+      // never created: the fetch failed
+    }
+  }
+}
+
+/** The tree of `tip` with `repoPath` replaced by the files of `from` (or removed), built in an index of its own. */
+function treeWith(git: Git, tip: string, p: Publication): string {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tagship-publish-"));
+  try {
+    // Paths in the index are the repository's: run at its top, whatever directory the release runs in.
+    const top = git("rev-parse", "--show-toplevel");
+    const env = { ...process.env, GIT_INDEX_FILE: path.join(scratch, "index") };
+    const inIndex = (input: string | undefined, ...args: string[]) =>
+      execFileSync("git", args, { cwd: top, env, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] }).trim();
+    inIndex(undefined, "read-tree", tip);
+    inIndex(undefined, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", p.repoPath);
+    const files = p.from === undefined ? [] : filesUnder(p.from);
+    if (p.from !== undefined && files.length > 0) {
+      const from = path.resolve(p.from);
+      const blobs = inIndex(files.map((f) => path.join(from, f)).join("\n") + "\n", "hash-object", "-w", "--stdin-paths").split("\n");
+      const entries = files.map((f, i) => `100644 ${blobs[i]}\t${path.posix.join(p.repoPath, f.split(path.sep).join("/"))}`);
+      inIndex(entries.join("\n") + "\n", "update-index", "--add", "--index-info");
+    }
+    return inIndex(undefined, "write-tree");
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Every file under `dir`, relative to it, sorted; none when it does not exist. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
+    .sort();
+}
+
+/** "pushed", or "behind" when the branch moved since the fetch; any other refusal is thrown as git gave it. */
+function push(git: Git, p: Publication, commit: string): "pushed" | "behind" {
+  try {
+    git("push", "-q", "--porcelain", p.repoUrl, `${commit}:refs/heads/${p.branch}`);
+    return "pushed";
+  } catch (e) {
+    const out = `${(e as { stdout?: string }).stdout ?? ""}${(e as { stderr?: string }).stderr ?? ""}`;
+    if (/non-fast-forward|fetch first|\[rejected\].*(stale|behind)|cannot lock ref|failed to update ref/.test(out)) return "behind";
+    throw new Error(`pushing ${commit.slice(0, 12)} to ${p.repoUrl} ${p.branch} failed: ${gitError(e)}`);
+  }
+}
+
+/** What git said last on stderr (its error), or the error's message. */
+function gitError(e: unknown): string {
+  const stderr = (e as { stderr?: string }).stderr?.trim();
+  return (stderr || (e instanceof Error ? e.message : String(e))).split("\n").filter(Boolean).slice(-1)[0] ?? "";
+}
