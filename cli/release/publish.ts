@@ -41,8 +41,9 @@ export async function publish(cwd: string, p: Publication, log: (line: string) =
   for (let attempt = 1; ; attempt++) {
     const tip = fetchTip(git, p);
     const tree = treeWith(git, tip, p);
-    if (tree === git("rev-parse", `${tip}^{tree}`)) return { commit: tip, changed: false, attempts: attempt };
-    const commit = git("commit-tree", tree, "-p", tip, "-m", p.message);
+    if (tip && tree === git("rev-parse", `${tip}^{tree}`)) return { commit: tip, changed: false, attempts: attempt };
+    if (!tip && p.from === undefined) return { commit: "", changed: false, attempts: attempt };
+    const commit = git("commit-tree", tree, ...(tip ? ["-p", tip] : []), "-m", p.message);
     const pushed = push(git, p, commit);
     if (pushed === "pushed") return { commit, changed: true, attempts: attempt };
     if (attempt >= PUBLISH_ATTEMPTS) {
@@ -86,7 +87,9 @@ function authorOrThrow(git: Git): void {
 
 /**
  * The branch's tip as the remote has it now, fetched to a ref of this run's own (two releases from one
- * checkout do not share FETCH_HEAD), which is deleted again: the objects stay, as after any fetch.
+ * checkout do not share FETCH_HEAD), which is deleted again: the objects stay, as after any fetch. "" for a
+ * repository with no branch at all (a new configuration repository): the release makes its first commit. A
+ * repository with branches but not this one is refused: a misspelt branch would otherwise be created.
  */
 function fetchTip(git: Git, p: Publication): string {
   const ref = `refs/tagship/publish-${process.pid}-${Date.now()}`;
@@ -94,6 +97,7 @@ function fetchTip(git: Git, p: Publication): string {
     git("fetch", "-q", "--no-tags", "--no-write-fetch-head", p.repoUrl, `+refs/heads/${p.branch}:${ref}`);
     return git("rev-parse", ref);
   } catch (e) {
+    if (isEmptyRepository(git, p.repoUrl)) return "";
     throw new Error(
       `fetching branch ${p.branch} of ${p.repoUrl} failed (${gitError(e)}): the branch Argo CD tracks must exist there and be readable from here`,
     );
@@ -106,6 +110,14 @@ function fetchTip(git: Git, p: Publication): string {
   }
 }
 
+function isEmptyRepository(git: Git, repoUrl: string): boolean {
+  try {
+    return git("ls-remote", repoUrl) === "";
+  } catch {
+    return false;
+  }
+}
+
 /** The tree of `tip` with `repoPath` replaced by the files of `from` (or removed), built in an index of its own. */
 function treeWith(git: Git, tip: string, p: Publication): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tagship-publish-"));
@@ -115,7 +127,7 @@ function treeWith(git: Git, tip: string, p: Publication): string {
     const env = { ...process.env, GIT_INDEX_FILE: path.join(scratch, "index") };
     const inIndex = (input: string | undefined, ...args: string[]) =>
       execFileSync("git", args, { cwd: top, env, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] }).trim();
-    inIndex(undefined, "read-tree", tip);
+    inIndex(undefined, "read-tree", ...(tip ? [tip] : ["--empty"]));
     inIndex(undefined, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", p.repoPath);
     const files = p.from === undefined ? [] : filesUnder(p.from);
     if (p.from !== undefined && files.length > 0) {

@@ -130,6 +130,18 @@ describe("publish", () => {
     assert.equal(onRemote("show", "main:deploy/dev/1-manifest/service.yaml"), "port: 80");
   });
 
+  it("makes the first commit of a repository with no branch yet, and nothing to remove from one", async () => {
+    const empty = path.join(root, "config.git");
+    git(root, "init", "-q", "--bare", "--initial-branch=trunk", empty);
+    assert.deepEqual(await publish(checkout, release({ repoUrl: empty, from: undefined })), { commit: "", changed: false, attempts: 1 });
+    const done = await publish(checkout, release({ repoUrl: empty }));
+    assert.equal(git(empty, "rev-list", "--count", "main"), "1");
+    assert.equal(
+      git(empty, "ls-tree", "-r", "--name-only", done.commit),
+      "deploy/dev/1-manifest/deployment.yaml\ndeploy/dev/1-manifest/service.yaml",
+    );
+  });
+
   it("stops before any commit without a git identity, or without the branch, saying how to fix it", async () => {
     const before = onRemote("rev-parse", "main");
     git(checkout, "config", "--unset", "user.email");
