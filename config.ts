@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
+import { RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
 import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
 import { passphraseInEffect, publishedPassphraseProblem, stackSecretsProvider } from "./settings/secrets-provider";
@@ -41,6 +42,25 @@ function refusePublishedPassphrase(stack: string): void {
   });
   if (problem) throw new pulumi.RunError(problem);
 }
+
+/**
+ * The bound on a gitops release's wait for Argo CD that the tagship command passes (its `--timeout`), if it does;
+ * a plain `pulumi up` leaves the program its default.
+ */
+export function releaseTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[RELEASE_TIMEOUT_VARIABLE];
+  if (raw === undefined || raw === "") return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_RELEASE_TIMEOUT_SECONDS) {
+    throw new pulumi.RunError(
+      `${RELEASE_TIMEOUT_VARIABLE} = "${raw}": allowed a whole number of seconds from 1 to ${MAX_RELEASE_TIMEOUT_SECONDS} (a day); unset it, or pass tagship's --timeout`,
+    );
+  }
+  return seconds;
+}
+
+/** A day: a release that waits longer is stuck, not slow. */
+const MAX_RELEASE_TIMEOUT_SECONDS = 86_400;
 
 /**
  * Reads the stack's config, the only place besides index.ts that does, and returns it validated and

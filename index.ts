@@ -1,5 +1,5 @@
 // tagship: one release of one stack. `pulumi config set imageTag X && pulumi up` is a release.
-import { loadSettings } from "./config";
+import { loadSettings, releaseTimeoutSeconds } from "./config";
 import { release } from "./release";
 import { preflight } from "./rollout";
 
@@ -8,5 +8,6 @@ import { preflight } from "./rollout";
 // is read (whose namespace, whose objects), and only then is anything declared.
 export = (async () => {
   const settings = loadSettings();
-  return release(settings, await preflight(settings));
+  const timeoutSeconds = releaseTimeoutSeconds();
+  return release(settings, await preflight(settings), timeoutSeconds === undefined ? {} : { gitopsTimeoutSeconds: timeoutSeconds });
 })();

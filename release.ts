@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
+import { gitopsRelease, type GitopsReleaseResult } from "./gitops/release";
 import { awaitRollout, type NamespaceOwner, type RolloutResult } from "./rollout";
 import {
   appSecret,
@@ -12,6 +13,7 @@ import {
   workloadKinds,
   type GroupKind,
 } from "./components/workload";
+import type { KubernetesObject } from "./components/workload/workload";
 import type { ServiceSettings, Settings } from "./settings/settings";
 
 /** What the commands read back about one service after an update. */
@@ -49,6 +51,8 @@ export interface StackOutputs extends Partial<ServiceOutputs> {
     readonly repoPath?: string;
     readonly argocdNamespace: string;
   };
+  /** gitops mode: the release's commit on the tracked branch, once Argo CD has it live (unknown in a preview). */
+  readonly delivered?: GitopsReleaseResult;
   /**
    * The cluster the stack deploys to (and Argo CD runs in), for the commands that read it (the gitops wait,
    * promote, rollback): kubeconfig path and context, "" for the defaults. Absent when nothing reaches a cluster.
@@ -75,6 +79,18 @@ interface StackScope {
   readonly pullSecret?: k8s.core.v1.Secret;
 }
 
+/** What a release takes besides the stack's settings. */
+export interface ReleaseOptions {
+  /**
+   * Bound on a gitops release's wait for Argo CD, in seconds.
+   * @default the longest of the services' rollout bounds, plus ARGO_CD_SECONDS
+   */
+  readonly gitopsTimeoutSeconds?: number;
+}
+
+/** What Argo CD may take beyond a rollout: noticing the commit, comparing and syncing. */
+const ARGO_CD_SECONDS = 180;
+
 /**
  * Declares one release of one stack from its settings: each service's image and workload and, in gitops mode,
  * the Argo CD Application that applies them.
@@ -84,7 +100,7 @@ interface StackScope {
  * never both apply a Deployment. Services are independent resources: Pulumi builds and rolls out the ones that
  * changed side by side, and leaves the others untouched.
  */
-export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): ReleaseOutputs {
+export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack", o: ReleaseOptions = {}): ReleaseOutputs {
   // A render provider takes an explicit empty kubeconfig: the SDK otherwise fills it from $KUBECONFIG, and the
   // provider refuses a kubeconfig beside renderYamlToDirectory.
   const cluster = s.gitops?.renderOnly
@@ -122,7 +138,8 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
     : undefined;
 
   const scope: StackScope = { cluster, ...(render ? { render } : {}), namespace, ...(pullSecret ? { pullSecret } : {}) };
-  const services = Object.fromEntries(s.services.map((svc) => [svc.name, releaseService(s, svc, scope)]));
+  const released = s.services.map((svc) => ({ svc, ...releaseService(s, svc, scope) }));
+  const services = Object.fromEntries(released.map((r) => [r.svc.name, r.outputs]));
 
   const application = s.gitops
     ? new ArgoApplication(
@@ -139,6 +156,32 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
       )
     : undefined;
 
+  // gitops: the update itself commits, pushes and waits until Argo CD has the release live.
+  const delivered =
+    s.gitops && !s.gitops.renderOnly && application
+      ? gitopsRelease({
+          stackName: pulumi.getStack(),
+          services: released.map(({ svc, outputs, objects }) => ({
+            name: svc.name,
+            tag: svc.image.tag,
+            imageRef: outputs.imageRef,
+            deploymentName: outputs.deploymentName,
+            objects,
+          })),
+          application: application.application.metadata,
+          argocdNamespace: s.gitops.argocdNamespace,
+          repoUrl: s.gitops.repoUrl,
+          branch: s.gitops.repoRevision,
+          repoPath: s.gitops.repoPath,
+          renderDirectory: s.gitops.renderDirectory,
+          namespace,
+          ...(s.cluster.kubeconfig ? { kubeconfig: s.cluster.kubeconfig } : {}),
+          ...(s.cluster.context ? { context: s.cluster.context } : {}),
+          timeoutSeconds: o.gitopsTimeoutSeconds ?? Math.max(...s.services.map((svc) => rolloutBoundSeconds(svc))) + ARGO_CD_SECONDS,
+          reportOn: application,
+        })
+      : undefined;
+
   const only = s.services.length === 1 ? Object.values(services)[0] : undefined;
   return {
     ...(only ?? {}),
@@ -147,6 +190,7 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
     namespace,
     namespaceOwner,
     ...(application ? { applicationName: application.applicationName } : {}),
+    ...(delivered ? { delivered } : {}),
     ...(s.gitops
       ? {
           renderDirectory: s.gitops.renderDirectory,
@@ -167,7 +211,11 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack"): 
  * Its resources are named after the service, so that the only service of a stack without `services` keeps the
  * names it had before services existed.
  */
-function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): Eventually<ServiceOutputs> {
+function releaseService(
+  s: Settings,
+  svc: ServiceSettings,
+  scope: StackScope,
+): { outputs: Eventually<ServiceOutputs>; objects: readonly KubernetesObject[] } {
   const imageRef =
     svc.image.kind === "build"
       ? new Image(svc.name, {
@@ -243,17 +291,25 @@ function releaseService(s: Settings, svc: ServiceSettings, scope: StackScope): E
         deployment: workload.deployment,
         kubeconfig: s.cluster.kubeconfig,
         context: s.cluster.context,
-        timeoutSeconds:
-          w.rollout.progressDeadlineSeconds * ((w.autoscaling?.maxReplicas ?? w.rollout.replicas ?? WORKLOAD_DEFAULTS.replicas) + 1),
+        timeoutSeconds: rolloutBoundSeconds(svc),
       });
 
   return {
-    imageRef,
-    imageTag: svc.image.tag,
-    deploymentName: workload.deploymentName,
-    serviceName: workload.serviceName,
-    ...(rollout ? { rollout } : {}),
+    outputs: {
+      imageRef,
+      imageTag: svc.image.tag,
+      deploymentName: workload.deploymentName,
+      serviceName: workload.serviceName,
+      ...(rollout ? { rollout } : {}),
+    },
+    objects: workload.objects,
   };
+}
+
+/** How long a service's rollout may take: a progress deadline for each pod it may run, and one more. */
+function rolloutBoundSeconds(svc: ServiceSettings): number {
+  const w = svc.workload;
+  return w.rollout.progressDeadlineSeconds * ((w.autoscaling?.maxReplicas ?? w.rollout.replicas ?? WORKLOAD_DEFAULTS.replicas) + 1);
 }
 
 /** Every kind the stack's workloads render, once each: all that the AppProject lets Argo CD apply. */

@@ -113,7 +113,7 @@ async function waitFor(namespace: string, name: string, args: AwaitRolloutArgs):
  * ts-node that maps every frame through its source map, which blocked the run for 20 s with
  * @kubernetes/client-node's frames on the stack in our measurements.
  */
-function quickRunError(message: string): pulumi.RunError {
+export function quickRunError(message: string): pulumi.RunError {
   const error = new pulumi.RunError(message);
   error.stack = message;
   return error;

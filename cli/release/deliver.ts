@@ -1,15 +1,16 @@
 /**
  * One release of one stack, ending only when it is live, as every command that changes what runs does it
- * (ship, promote, rollback, recover): the engine's update (which, in direct mode, waits for the
- * rollout); then in gitops mode the commit, the push and the wait for Argo CD (gitops.ts), or, after a switch
- * back to direct mode, the removal of the stack's manifests from the branch Argo CD read. A release that went
+ * (ship, promote, rollback, recover): the engine's update, which waits for the rollout in direct mode and, in
+ * gitops mode, commits, pushes and waits for Argo CD (gitops/release.ts); then, after a switch back to direct
+ * mode, the removal of the stack's manifests from the branch Argo CD read. A release that went
  * live is recorded as the stack's newest good release (history.ts), which rollback returns to. For a stack
  * that already runs, the pods are watched throughout and the picture of the rollout is written (timeline.ts),
  * live or not. Every release times its phases (phases.ts), prints them, and records them (record.ts).
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
-import { pushAndWait, repoPathOf, retireManifests, type Outputs } from "./gitops";
+import { RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
+import { repoPathOf, retireManifests, type Outputs } from "./gitops";
 import { entries, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
@@ -20,7 +21,7 @@ export interface ReleaseOptions {
   readonly stack: Stack;
   /** The project directory. */
   readonly cwd: string;
-  /** Bound on the wait for Argo CD. */
+  /** Bound on the wait for Argo CD, in seconds: the program reads it from RELEASE_TIMEOUT_VARIABLE. */
   readonly timeoutSeconds: number;
   /** The stack's outputs before the release, when the caller has read them already. */
   readonly before?: Outputs;
@@ -64,6 +65,8 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
  */
 async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
   clock.mark("engine: start");
+  // The engine's process inherits this one's environment: how the program learns the command's --timeout.
+  process.env[RELEASE_TIMEOUT_VARIABLE] = String(o.timeoutSeconds);
   try {
     await update(o.stack, {
       policyPacks: policyPacks(o.cwd),
@@ -87,11 +90,8 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
   const after = await stackOutputs(o.stack, { required: true });
-  const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line), clock };
-  if (after.deliveryMode === "gitops") {
-    console.log(`gitops: commit ${after.renderDirectory} as ${repoPathOf(after, o.stack.name)} and push it, wait for Argo CD`);
-    await pushAndWait(step, after, o.timeoutSeconds);
-  } else if (before.deliveryMode === "gitops") {
+  const step = { stackName: o.stack.name, cwd: o.cwd, log: (line: string) => console.log(line) };
+  if (after.deliveryMode !== "gitops" && before.deliveryMode === "gitops") {
     console.log(
       `back to direct mode: Pulumi applies the workload now; removing ${repoPathOf(before, o.stack.name)} from ${before.gitops?.repoUrl}`,
     );

@@ -5,6 +5,7 @@
  * printed and recorded with the release (record.ts).
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { PHASE_PREFIX } from "../../gitops/protocol";
 
 export interface Phase {
   readonly name: string;
@@ -71,7 +72,8 @@ function phaseOf(step: { type: string; op: string; provider: string }): string |
  * Moves the clock along the engine's events during `pulumi up`: its start (until the engine's prelude), the
  * program and the plan (until the first tracked operation), each tracked operation, and the engine's own work
  * in between and after. A Deployment applied to the cluster is followed by the program's own wait for its
- * rollout (rollout/await.ts), which ends in the stack's outputs: its phase lasts until those.
+ * rollout (rollout/await.ts), which ends in the stack's outputs: its phase lasts until those. In gitops mode the
+ * program says when each phase of its release starts (gitops/release.ts), and the last lasts until the outputs too.
  */
 export function engineEvents(clock: PhaseClock): (event: EngineEvent) => void {
   const running = new Set<string>();
@@ -80,6 +82,11 @@ export function engineEvents(clock: PhaseClock): (event: EngineEvent) => void {
   return (event) => {
     const now = Date.now();
     if (event.preludeEvent) clock.mark("run the program and plan", now);
+    const said = event.diagnosticEvent?.message.trim();
+    if (said?.startsWith(PHASE_PREFIX)) {
+      rollingOut = true;
+      clock.mark(said.slice(PHASE_PREFIX.length), now);
+    }
     const pre = event.resourcePreEvent?.metadata;
     const phase = pre && phaseOf(pre);
     if (pre && phase) {

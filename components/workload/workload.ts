@@ -22,6 +22,13 @@ import { workloadProblems } from "./validate";
  * applied to a cluster or rendered to files is decided by the Kubernetes provider passed in `opts`;
  * `opts.retainOnDelete` is passed on to every object, as Pulumi does not pass it to a component's children.
  */
+/** What every Kubernetes object resource has: its identity, known once it is applied (or rendered). */
+export type KubernetesObject = pulumi.CustomResource & {
+  readonly apiVersion: pulumi.Output<string>;
+  readonly kind: pulumi.Output<string>;
+  readonly metadata: pulumi.Output<{ readonly name?: string; readonly namespace?: string }>;
+};
+
 export class Workload extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly deploymentName: pulumi.Output<string>;
@@ -39,6 +46,8 @@ export class Workload extends pulumi.ComponentResource {
   public readonly ingress?: k8s.networking.v1.Ingress;
   /** WorkloadArgs.httpRoute; absent without one. */
   public readonly httpRoute?: k8s.apiextensions.CustomResource;
+  /** Every object above that exists: what a render provider writes to files, one each. */
+  public readonly objects: readonly KubernetesObject[];
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     const w = resolveWorkload(args);
@@ -189,6 +198,16 @@ export class Workload extends pulumi.ComponentResource {
         )
       : undefined;
 
+    this.objects = [
+      this.envConfigMap,
+      this.serviceAccount,
+      this.deployment,
+      this.service,
+      this.disruptionBudget,
+      this.autoscaler,
+      this.ingress,
+      this.httpRoute,
+    ].filter((o) => o !== undefined);
     this.namespace = namespace;
     this.deploymentName = this.deployment.metadata.name;
     this.serviceName = this.service.metadata.name;

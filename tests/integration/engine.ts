@@ -26,6 +26,7 @@ export const PROGRAM_FILES = [
   "settings",
   "components",
   "rollout",
+  "gitops",
   "app",
   "policy",
 ];

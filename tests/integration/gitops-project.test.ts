@@ -1,12 +1,15 @@
-// gitops mode against the lab's Argo CD: the program applies its Application and AppProject to the cluster,
-// and the AppProject refuses an Application that points at another repository or another namespace.
+// gitops mode against the lab's Argo CD through a plain `pulumi up` (the Automation API's, as a CI action runs it):
+// the update is the whole release, rendering the workload, applying the Application and AppProject, committing
+// and pushing the manifests and ending only once Argo CD has the new version live, or failing when it does not; and
+// the AppProject refuses an Application that points at another repository or another namespace.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, runCommand, sandbox, type Sandbox } from "./engine";
-import { Kube, kubectl, LAB_KUBECONFIG, pollUntil } from "./kube";
+import { filesUnder, renderedDir, runCommand, type Sandbox } from "./engine";
+import { dropNamespace, Kube, kubectl, labStack, pollUntil } from "./kube";
+import { once } from "./load";
 
 const STACK = "it-gitops";
 const NAMESPACE = `hello-${STACK}`;
@@ -21,22 +24,22 @@ describe("gitops mode on the lab's Argo CD", () => {
   let kube: Kube;
   let remote = "";
 
+  const onRemote = async (...args: string[]) => (await runCommand("git", ["--git-dir", remote, ...args])).output.trim();
+  const served = async () => (await once(await kube.versionUrl(NAMESPACE))).version;
+
   before(async () => {
     kube = new Kube();
-    box = sandbox();
-    remote = path.join(box.workDir, "..", "remote.git");
-    assert.equal((await runCommand("git", ["init", "-q", "--bare", "--initial-branch=main", remote])).code, 0);
-    stack = await newStack(box, STACK, {
-      imageRef: `127.0.0.1:5000/tagship/hello@sha256:${"a".repeat(64)}`,
-      imageTag: "1.0.0",
+    ({ box, remote, stack } = await labStack(STACK, NAMESPACE, {
       deliveryMode: "gitops",
-      repoUrl: `file://${remote}`,
-      kubeconfig: LAB_KUBECONFIG,
-    });
+      imageTag: "1.0.0",
+      replicas: "2",
+      progressDeadlineSeconds: "20",
+    }));
   });
   after(async () => {
     await kubectl("-n", "argocd", "delete", "application", "intruder", "--ignore-not-found");
     await stack?.destroy().catch(() => undefined);
+    await dropNamespace(NAMESPACE);
     box?.cleanup();
   });
 
@@ -65,9 +68,23 @@ spec:
     return invalid(app)?.message ?? "no InvalidSpecError within 60 s";
   }
 
-  it("applies the Application and its AppProject to the cluster and renders the workload", async () => {
+  it("a preview says that the update will commit and wait, and pushes nothing", async () => {
+    const before = await onRemote("rev-parse", "main");
+    const preview = await stack.preview();
+    assert.match(
+      preview.stdout,
+      new RegExp(`the update commits deploy/${STACK} to file://\\S+ main if its manifests change, then waits for Argo CD`),
+    );
+    assert.equal(await onRemote("rev-parse", "main"), before);
+  });
+
+  it("a plain `pulumi up` is the whole release: Application and AppProject applied, commit pushed, live when it returns", async () => {
     const result = await stack.up();
     assert.equal(result.outputs.applicationName?.value, NAMESPACE);
+    const delivered = result.outputs.delivered?.value as { commit: string; changed: boolean };
+    assert.deepEqual(delivered, { commit: await onRemote("rev-parse", "main"), changed: true });
+    assert.match(result.stdout, /Synced at [0-9a-f]{12} and Healthy/);
+    assert.equal(await served(), "1.0.0");
     const project = await kube.get<{ spec: { sourceRepos: string[]; destinations: { namespace: string }[] } }>(
       `/apis/argoproj.io/v1alpha1/namespaces/argocd/appprojects/${NAMESPACE}`,
     );
@@ -76,8 +93,26 @@ spec:
       project?.spec.destinations.map((d) => d.namespace),
       [NAMESPACE],
     );
-    assert.ok(fs.existsSync(path.join(box.workDir, "deploy", STACK)), "the workload is rendered, not applied");
-    assert.equal(await kube.get(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`), null);
+    // The workload was rendered and committed, and Argo CD, not Pulumi, applied it.
+    assert.ok(filesUnder(renderedDir(box, STACK)).length > 0);
+    const live = await kube.get<{ metadata: { annotations?: Record<string, string> } }>(
+      `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hello`,
+    );
+    assert.equal(live?.metadata.annotations?.["argocd.argoproj.io/tracking-id"], `${NAMESPACE}:apps/Deployment:${NAMESPACE}/hello`);
+  });
+
+  it("a plain `pulumi up` whose release never gets ready fails, with Argo CD's and the Deployment's reasons; the old version serves on", async () => {
+    await stack.setAllConfig({ "tagship:imageTag": { value: "1.0.1" }, "tagship:readinessPath": { value: "/never-ready" } });
+    const failed = await stack.up().then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    assert.ok(failed, "pulumi up must fail");
+    assert.match(failed, /did not roll out [0-9a-f]{12}|not live after/);
+    assert.match(failed, /ProgressDeadlineExceeded|Degraded/);
+    assert.equal(await served(), "1.0.0");
+    await stack.setAllConfig({ "tagship:imageTag": { value: "1.0.0" } });
+    await stack.removeConfig("tagship:readinessPath");
   });
 
   it("refuses an Application from another repository", async () => {

@@ -18,7 +18,10 @@ const NAMESPACE = `hello-${STACK}`;
 /** The sandbox's program as it was at `commit` (git archive of its files). */
 function installProgramAt(box: Sandbox, commit: string): void {
   for (const f of PROGRAM_FILES) fs.rmSync(path.join(box.workDir, f), { recursive: true, force: true });
-  const archive = execFileSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...PROGRAM_FILES], { maxBuffer: 256 * 1024 * 1024 });
+  // The program's parts that existed then (a later one, such as gitops/, was not there to archive).
+  const then = new Set(execFileSync("git", ["-C", ROOT, "ls-tree", "--name-only", commit], { encoding: "utf8" }).split("\n"));
+  const files = PROGRAM_FILES.filter((f) => then.has(f));
+  const archive = execFileSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...files], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync("tar", ["-x", "-C", box.workDir], { input: archive });
 }
 

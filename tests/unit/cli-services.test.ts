@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../cli/command";
 import { pathEntries, settingsFrom } from "../../cli/commands/env-new";
-import { combinedVerdict } from "../../cli/release/gitops";
+import { combinedVerdict } from "../../gitops/wait";
 import { configuredServices, pickService, servicesOf, versions } from "../../cli/release/services";
 
 const svc = (name: string, tag: string) => ({ imageRef: `r/${name}@sha256:1`, imageTag: tag, deploymentName: name, serviceName: name });

@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { publish, type Publication } from "../../cli/release/publish";
+import { carriesRelease, publish, type Publication } from "../../gitops/publish";
 
+const RENDERED = ["1-manifest/deployment.yaml", "1-manifest/service.yaml"];
 const IDENTITY_VARS = ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"];
 
 describe("publish", () => {
@@ -28,7 +29,7 @@ describe("publish", () => {
     repoUrl: remote,
     branch: "main",
     repoPath: "deploy/dev",
-    from: render,
+    content: { directory: render, files: RENDERED },
     message: "release dev 1.2.0\n\nweb 1.2.0 registry/web@sha256:ab",
     ...over,
   });
@@ -102,9 +103,34 @@ describe("publish", () => {
     const again = await publish(checkout, release());
     assert.deepEqual([again.changed, again.commit], [false, first.commit]);
 
-    const removed = await publish(checkout, release({ from: undefined, message: "remove deploy/dev" }));
+    const removed = await publish(checkout, release({ content: undefined, message: "remove deploy/dev" }));
     assert.equal(removed.changed, true);
     assert.equal(onRemote("ls-tree", "-r", "--name-only", "main"), "README.md\ndeploy/prod/web.yaml");
+  });
+
+  it("keeps a manifest this update did not render (its object unchanged), drops one whose object is gone", async () => {
+    await publish(checkout, release());
+    // A fresh checkout (a CI runner's): only the Deployment changed and was rendered; the Service is as it was.
+    fs.rmSync(render, { recursive: true });
+    write(render, { "1-manifest/deployment.yaml": "image: web@sha256:cd\n", "1-manifest/stale.yaml": "an old render\n" });
+    const done = await publish(checkout, release({ content: { directory: render, files: RENDERED } }));
+    assert.equal(done.changed, true);
+    assert.equal(onRemote("ls-tree", "-r", "--name-only", "main", "deploy/dev"), RENDERED.map((f) => `deploy/dev/${f}`).join("\n"));
+    assert.equal(onRemote("show", "main:deploy/dev/1-manifest/deployment.yaml"), "image: web@sha256:cd");
+    assert.equal(onRemote("show", "main:deploy/dev/1-manifest/service.yaml"), "port: 80");
+
+    // The Service removed from the stack: its file leaves the branch.
+    const gone = await publish(checkout, release({ content: { directory: render, files: ["1-manifest/deployment.yaml"] } }));
+    assert.equal(gone.changed, true);
+    assert.equal(onRemote("ls-tree", "-r", "--name-only", "main", "deploy/dev"), "deploy/dev/1-manifest/deployment.yaml");
+
+    // An object neither rendered now nor on the branch cannot be committed: said, with how to render it again.
+    const before = onRemote("rev-parse", "main");
+    await assert.rejects(
+      publish(checkout, release()),
+      /deploy\/dev\/1-manifest\/service\.yaml is on neither .* nor in .*: its object did not change, so this update did not render it.*pulumi up --target-replace/,
+    );
+    assert.equal(onRemote("rev-parse", "main"), before);
   });
 
   it("loses a race to another push, builds again on the new tip, and keeps the other push's change", async () => {
@@ -130,10 +156,23 @@ describe("publish", () => {
     assert.equal(onRemote("show", "main:deploy/dev/1-manifest/service.yaml"), "port: 80");
   });
 
+  it("a later commit of the branch carries the release while the stack's directory is as the release left it", async () => {
+    const mine = await publish(checkout, release());
+    const theirs = await publish(checkout, release({ repoPath: "deploy/prod", message: "release prod 1.1.0" }));
+    const where = { repoUrl: remote, branch: "main", repoPath: "deploy/dev" };
+    assert.equal(carriesRelease(checkout, where, mine.commit, mine.commit), true);
+    assert.equal(carriesRelease(checkout, where, mine.commit, theirs.commit), true);
+    write(render, { "1-manifest/deployment.yaml": "image: web@sha256:ef\n" });
+    const next = await publish(checkout, release({ message: "release dev 1.3.0" }));
+    assert.equal(carriesRelease(checkout, where, mine.commit, next.commit), false, "a later release of the same stack");
+    assert.equal(carriesRelease(checkout, where, theirs.commit, mine.commit), false, "an earlier commit");
+    assert.equal(carriesRelease(checkout, where, mine.commit, "0".repeat(40)), false, "a commit the branch never had");
+  });
+
   it("makes the first commit of a repository with no branch yet, and nothing to remove from one", async () => {
     const empty = path.join(root, "config.git");
     git(root, "init", "-q", "--bare", "--initial-branch=trunk", empty);
-    assert.deepEqual(await publish(checkout, release({ repoUrl: empty, from: undefined })), { commit: "", changed: false, attempts: 1 });
+    assert.deepEqual(await publish(checkout, release({ repoUrl: empty, content: undefined })), { commit: "", changed: false, attempts: 1 });
     const done = await publish(checkout, release({ repoUrl: empty }));
     assert.equal(git(empty, "rev-list", "--count", "main"), "1");
     assert.equal(

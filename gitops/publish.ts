@@ -17,10 +17,22 @@ export interface Publication {
   readonly branch: string;
   /** The directory in the repository that the commit replaces, e.g. deploy/dev; nothing outside it changes. */
   readonly repoPath: string;
-  /** The local directory whose files become `repoPath`; undefined removes `repoPath` from the branch. */
-  readonly from?: string;
+  /** What `repoPath` holds after the commit; undefined removes it from the branch. */
+  readonly content?: RenderedContent;
   /** The commit message: a subject line, then a body. */
   readonly message: string;
+}
+
+/**
+ * The stack's manifests as this update left them. The render provider writes a file only when its object changed,
+ * so a fresh checkout (a CI runner's) holds only those: a file of `files` missing locally is kept as the branch has
+ * it, and a file on the branch that is not in `files` (its object is gone) is removed.
+ */
+export interface RenderedContent {
+  /** The local directory the workload is rendered to. */
+  readonly directory: string;
+  /** Every manifest of the stack's current objects, relative to `directory` (and to `repoPath`), with / separators. */
+  readonly files: readonly string[];
 }
 
 export interface Published {
@@ -42,7 +54,7 @@ export async function publish(cwd: string, p: Publication, log: (line: string) =
     const tip = fetchTip(git, p);
     const tree = treeWith(git, tip, p);
     if (tip && tree === git("rev-parse", `${tip}^{tree}`)) return { commit: tip, changed: false, attempts: attempt };
-    if (!tip && p.from === undefined) return { commit: "", changed: false, attempts: attempt };
+    if (!tip && p.content === undefined) return { commit: "", changed: false, attempts: attempt };
     const commit = git("commit-tree", tree, ...(tip ? ["-p", tip] : []), "-m", p.message);
     const pushed = push(git, p, commit);
     if (pushed === "pushed") return { commit, changed: true, attempts: attempt };
@@ -54,6 +66,29 @@ export async function publish(cwd: string, p: Publication, log: (line: string) =
     log(`  ${p.repoUrl} ${p.branch} moved while this release pushed (attempt ${attempt}); building the commit again on its new tip`);
     // Spread retries so that two releases racing again do not meet again.
     await new Promise((r) => setTimeout(r, 200 * attempt + Math.random() * 300 * attempt));
+  }
+}
+
+/**
+ * Whether `revision` of the branch carries the release `commit` made: it descends from it and holds the same
+ * `repoPath`. Argo CD syncs the branch's tip, so a push by another stack's release right after this one's moves the
+ * Application on to a commit that is still this release.
+ */
+export function carriesRelease(
+  cwd: string,
+  p: Pick<Publication, "repoUrl" | "branch" | "repoPath">,
+  commit: string,
+  revision: string,
+): boolean {
+  if (revision === commit) return true;
+  const git = gitIn(cwd);
+  const tip = fetchTip(git, { ...p, message: "" });
+  try {
+    git("merge-base", "--is-ancestor", revision, tip);
+    git("merge-base", "--is-ancestor", commit, revision);
+    return git("rev-parse", `${revision}:${p.repoPath}`) === git("rev-parse", `${commit}:${p.repoPath}`);
+  } catch {
+    return false; // not on the branch, not after the release, or without repoPath
   }
 }
 
@@ -118,38 +153,49 @@ function isEmptyRepository(git: Git, repoUrl: string): boolean {
   }
 }
 
-/** The tree of `tip` with `repoPath` replaced by the files of `from` (or removed), built in an index of its own. */
+/**
+ * The tree of `tip` with `repoPath` holding exactly the content's files (or removed), built in an index of its own.
+ * Paths in the index are the repository's: git runs at its top, whatever directory the release runs in.
+ */
 function treeWith(git: Git, tip: string, p: Publication): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tagship-publish-"));
   try {
-    // Paths in the index are the repository's: run at its top, whatever directory the release runs in.
     const top = git("rev-parse", "--show-toplevel");
     const env = { ...process.env, GIT_INDEX_FILE: path.join(scratch, "index") };
     const inIndex = (input: string | undefined, ...args: string[]) =>
       execFileSync("git", args, { cwd: top, env, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] }).trim();
     inIndex(undefined, "read-tree", ...(tip ? [tip] : ["--empty"]));
+    const onBranch = new Map(
+      inIndex(undefined, "ls-files", "--stage", "--", p.repoPath)
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => [line.slice(line.indexOf("\t") + 1), line.slice(0, line.indexOf("\t")).split(" ")] as const),
+    );
     inIndex(undefined, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", p.repoPath);
-    const files = p.from === undefined ? [] : filesUnder(p.from);
-    if (p.from !== undefined && files.length > 0) {
-      const from = path.resolve(p.from);
-      const blobs = inIndex(files.map((f) => path.join(from, f)).join("\n") + "\n", "hash-object", "-w", "--stdin-paths").split("\n");
-      const entries = files.map((f, i) => `100644 ${blobs[i]}\t${path.posix.join(p.repoPath, f.split(path.sep).join("/"))}`);
+    if (p.content !== undefined && p.content.files.length > 0) {
+      const { directory, files } = p.content;
+      const local = files.filter((f) => fs.existsSync(path.join(directory, f)));
+      const blobs = local.length
+        ? inIndex(local.map((f) => path.resolve(directory, f)).join("\n") + "\n", "hash-object", "-w", "--stdin-paths").split("\n")
+        : [];
+      const entries = files.map((f) => {
+        const at = path.posix.join(p.repoPath, f);
+        const i = local.indexOf(f);
+        if (i >= 0) return `100644 ${blobs[i]}\t${at}`;
+        const kept = onBranch.get(at);
+        if (!kept) {
+          throw new Error(
+            `${at} is on neither ${p.repoUrl} ${p.branch} nor in ${directory}: its object did not change, so this update did not render it, and the branch lost it; render it again with \`pulumi up --target-replace <its URN>\` (\`pulumi stack --show-urns\` lists them)`,
+          );
+        }
+        return `${kept[0]} ${kept[1]}\t${at}`;
+      });
       inIndex(entries.join("\n") + "\n", "update-index", "--add", "--index-info");
     }
     return inIndex(undefined, "write-tree");
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** Every file under `dir`, relative to it, sorted; none when it does not exist. */
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
-    .sort();
 }
 
 /** "pushed", or "behind" when the branch moved since the fetch; any other refusal is thrown as git gave it. */
