@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
-import { RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
+import { MAX_RELEASE_TIMEOUT_SECONDS, RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
 import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
 import { passphraseInEffect, publishedPassphraseProblem, stackSecretsProvider } from "./settings/secrets-provider";
@@ -58,9 +58,6 @@ export function releaseTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): num
   }
   return seconds;
 }
-
-/** A day: a release that waits longer is stuck, not slow. */
-const MAX_RELEASE_TIMEOUT_SECONDS = 86_400;
 
 /**
  * Reads the stack's config, the only place besides index.ts that does, and returns it validated and

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { MAX_RELEASE_TIMEOUT_SECONDS } from "../gitops/protocol";
 
 /** 0: done. 1: the release or operation failed. 2: the command line is wrong; nothing was changed. */
 export const EXIT = { done: 0, failed: 1, usage: 2 } as const;
@@ -31,7 +32,7 @@ export const COMMON_OPTIONS = {
     type: "string",
     value: "<s>",
     default: "600",
-    description: "bound on the wait for Argo CD to have a gitops release live, whole seconds > 0 (default 600)",
+    description: "bound on the wait for Argo CD to have a gitops release live, whole seconds from 1 to 86400 (default 600)",
   },
 } as const satisfies OptionSpecs;
 
@@ -132,10 +133,13 @@ export function parseInvocation<O extends OptionSpecs>(c: Command<O>, args: read
   };
 }
 
-/** --timeout: a whole number of seconds > 0. */
+/** --timeout: a whole number of seconds from 1 to a day. */
 function timeoutSeconds(text: string): number {
   const seconds = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new UsageError(`--timeout ${text}: allowed a whole number of seconds > 0`);
+  if (!Number.isSafeInteger(seconds) || seconds <= 0 || seconds > MAX_RELEASE_TIMEOUT_SECONDS)
+    throw new UsageError(
+      `--timeout ${text}: allowed a whole number of seconds from 1 to ${MAX_RELEASE_TIMEOUT_SECONDS} (a day; a release that waits longer is stuck)`,
+    );
   return seconds;
 }
 

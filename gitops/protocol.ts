@@ -14,3 +14,6 @@ export const PHASE_PREFIX = "release phase: ";
  * engine's process inherits the command's environment). Read only by config.ts.
  */
 export const RELEASE_TIMEOUT_VARIABLE = "TAGSHIP_RELEASE_TIMEOUT_SECONDS";
+
+/** The longest wait for Argo CD either takes: a day. A release that waits longer is stuck, not slow. */
+export const MAX_RELEASE_TIMEOUT_SECONDS = 86_400;

@@ -173,7 +173,7 @@ const BAD_COMMANDS: Record<string, { command: string; args: readonly string[]; e
   "ship: timeout not a number": {
     command: "ship",
     args: ["--stack", STACK, "--timeout", "soon"],
-    error: /--timeout soon: allowed a whole number of seconds > 0/,
+    error: /--timeout soon: allowed a whole number of seconds from 1 to 86400/,
   },
   "promote: one stack": { command: "promote", args: [STACK], error: /expected <from> <to>, got 1 arguments/ },
   "promote: unknown target": { command: "promote", args: [STACK, "it-nosuch"], error: /<to> = "it-nosuch": no such stack/ },

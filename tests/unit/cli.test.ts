@@ -119,11 +119,11 @@ describe("tagship command line", () => {
       });
 
       if (c.common.includes("timeout")) {
-        it("a bad --timeout (not a number, zero, negative, a fraction): exit 2, the value named, nothing changed", async () => {
-          for (const bad of ["abc", "0", "-5", "1.5", ""]) {
+        it("a bad --timeout (not a number, zero, negative, a fraction, over a day): exit 2, the value named, nothing changed", async () => {
+          for (const bad of ["abc", "0", "-5", "1.5", "", "86401"]) {
             const run = await tagship(c.name, ...VALID[c.name]!, "--cwd", project, `--timeout=${bad}`);
             assert.equal(run.code, 2, `${bad}: ${run.output}`);
-            assert.match(run.output, new RegExp(`--timeout ${bad.replace(".", "\\.")}: allowed a whole number of seconds > 0`));
+            assert.match(run.output, new RegExp(`--timeout ${bad.replace(".", "\\.")}: allowed a whole number of seconds from 1 to 86400 \\(a day`));
             assert.match(run.output, new RegExp(`^usage: tagship ${c.name} `, "m"));
           }
           assert.equal(contents(), snapshot);
