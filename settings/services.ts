@@ -1,3 +1,4 @@
+import { registryHost } from "../components/image/reference";
 import * as rules from "../components/rules";
 import type { Problem } from "../components/validation";
 import { checkServiceSecrets, serviceSecretSettings } from "./app-secrets";
@@ -166,8 +167,5 @@ function uniqueProblems(problems: readonly Problem[]): Problem[] {
 
 /** The registry host an image is pulled from: the one it is pushed to, or the host of a given reference. */
 function registryOf(image: ServiceSettings["image"]): string {
-  if (image.kind === "build") return image.registry;
-  const first = image.reference.split("/")[0] ?? "";
-  // As the distribution reference grammar reads it: a first part with a '.' or ':' (or localhost) is a host.
-  return image.reference.includes("/") && (/[.:]/.test(first) || first === "localhost") ? first : "docker.io";
+  return image.kind === "build" ? image.registry : registryHost(image.reference);
 }

@@ -8,3 +8,6 @@ PULUMI_LANGUAGE_NODEJS_VERSION=3.68.0
 # Provider plugins: the releases of @pulumi/kubernetes and @pulumi/docker-build.
 KUBERNETES_PROVIDER_VERSION=4.25.0
 DOCKER_BUILD_PROVIDER_VERSION=0.0.22
+# crane, which copies an image between registries by digest for `tagship promote` (toolchain/crane.sh), from
+# github.com/google/go-containerregistry (toolchain/crane).
+CRANE_VERSION=0.22.1

@@ -6,9 +6,16 @@
  */
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
+import * as path from "node:path";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { repositoryOf } from "../../components/image/reference";
+import { copyImage, pullRepository, registryLogins } from "../release/copy-image";
 import { releaseDigests } from "../release/deliver";
 import { liveDeployment, unhealthyAt } from "../release/live";
 import { configuredServices, pickService } from "../release/services";
+
+/** This checkout, whose toolchain/ builds crane. */
+const TOOLCHAIN_ROOT = path.join(__dirname, "..", "..");
 
 export default command({
   name: "promote",
@@ -37,14 +44,38 @@ export default command({
     const target = await openStack(cwd, to);
     // A target that declares services must ship this one (promoting api's image into web would be a silent
     // mix-up); a target of one service from the stack-wide keys takes it whatever its name.
-    const configured = configuredServices(await target.getAllConfig());
+    const config = await target.getAllConfig();
+    const configured = configuredServices(config);
     const into = options.service ?? service.name;
     if (configured !== undefined && !configured.includes(into))
       throw new UsageError(
         `stack ${to} has no service ${into} (its services: ${configured.join(", ")}): promote a service between stacks that both ship it`,
       );
     console.log(`${from} runs ${service.name} ${service.imageTag} (${service.imageRef}), rollout complete: promoting to ${to}`);
-    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [{ service: into, imageRef: service.imageRef, tag: service.imageTag }]);
-    console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${service.imageRef}), built once, for ${from}`);
+    const imageRef = await intoTargetRegistry(
+      service.imageRef,
+      service.imageTag,
+      (await openStack(cwd, from)).getAllConfig(),
+      config,
+      into,
+    );
+    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [{ service: into, imageRef, tag: service.imageTag }]);
+    console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${imageRef}), built once, for ${from}`);
   },
 });
+
+/**
+ * The reference the target is pinned to: the source's own, or, when the target pulls from a registry or repository
+ * of its own, the copy made there by digest (the same digest, checked).
+ */
+async function intoTargetRegistry(imageRef: string, tag: string, sourceConfig: Promise<ConfigMap>, target: ConfigMap, service: string) {
+  const from = repositoryOf(imageRef);
+  const to = pullRepository(target, service, from);
+  if (to === undefined || to === from) return imageRef;
+  const copied = copyImage(
+    { from: imageRef, to, tag, logins: { ...registryLogins(await sourceConfig), ...registryLogins(target) } },
+    TOOLCHAIN_ROOT,
+  );
+  console.log(`copied ${imageRef} into ${to}: ${copied}, the same digest`);
+  return copied;
+}

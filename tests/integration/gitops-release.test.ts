@@ -220,7 +220,7 @@ describe("gitops release on the lab's Argo CD", () => {
       assert.equal(mine.code, 0, mine.output);
       assert.equal(theirs.code, 0, theirs.output);
       const subjects = (await onRemote("log", "--format=%s", `${before}..main`)).split("\n").sort();
-      assert.deepEqual(subjects, [`release ${OTHER} 1.0.0`, `release ${STACK} 4.0.0`]);
+      assert.deepEqual(subjects, [`release ${OTHER} 1.0.0`, `release ${STACK} 4.0.0`].sort());
       assert.equal((await once(await kube.versionUrl(NAMESPACE))).version, "4.0.0");
       assert.equal((await once(await kube.versionUrl(otherNamespace))).version, "1.0.0");
     } finally {

@@ -8,9 +8,12 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { cliCommand, newStack, pulumiCli, sandbox, ship, type Sandbox } from "./engine";
 import { clearNamespace, Kube, kubectl, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
+import { PRIVATE_REGISTRY, privateRegistryConfig, privateRegistryPassword } from "./static-service";
 
 const SRC = "it-src";
 const DST = "it-dst";
+/** A stack on the lab's other registry, the one that requires a password. */
+const FAR = "it-far";
 const REPLICAS = 2;
 
 interface Deployment {
@@ -35,7 +38,7 @@ describe("promotion and rollback by digest", () => {
   before(async () => {
     kube = new Kube();
     box = sandbox();
-    for (const name of [SRC, DST]) {
+    for (const name of [SRC, DST, FAR]) {
       await clearNamespace(`hello-${name}`);
       stacks[name] = await newStack(box, name, {
         imageTag: "1.0.0",
@@ -44,6 +47,7 @@ describe("promotion and rollback by digest", () => {
         progressDeadlineSeconds: "20",
       });
     }
+    await stacks[FAR]!.setAllConfig(privateRegistryConfig());
   });
   after(async () => {
     for (const s of Object.values(stacks)) await s.destroy().catch(() => undefined);
@@ -82,6 +86,22 @@ describe("promotion and rollback by digest", () => {
     assert.deepEqual(await running(DST), { image: digest, version: "1.0.0" });
     const resources = (await stacks[DST]!.exportStack()).deployment as { resources: { type: string }[] };
     assert.equal(resources.resources.filter((r) => r.type.startsWith("docker-build:")).length, 0, "nothing built for the target");
+  });
+
+  it("promote into a stack on another registry copies the image there by digest; the target pulls its own registry's copy", async () => {
+    const digest = await imageRef(SRC);
+    const run = await command("promote", SRC, FAR);
+    assert.equal(run.code, 0, run.output);
+    const copy = `${PRIVATE_REGISTRY}/tagship/hello@${digest.slice(digest.indexOf("@") + 1)}`;
+    assert.match(
+      run.output,
+      new RegExp(`copied ${digest.replace(/[.]/g, "\\.")} into ${PRIVATE_REGISTRY.replace(/[.]/g, "\\.")}/tagship/hello: `),
+    );
+    assert.deepEqual(await running(FAR), { image: copy, version: "1.0.0" });
+    assert.ok(rolledOut(await deployment(FAR)), "the target pulled the copy with its credentials and rolled out");
+    assert.equal(await imageRef(FAR), copy);
+    // The registry's password reached crane in a file of its own, never the output.
+    assert.doesNotMatch(run.output, new RegExp(privateRegistryPassword()));
   });
 
   it("rollback returns the target to its previous good release; an unknown digest is refused", async () => {

@@ -45,8 +45,17 @@ function staticServiceConfig(name: string): Record<string, string> {
 
 /** The lab's registry that requires a password, and its credentials as the stack's config sets them. */
 export const PRIVATE_REGISTRY = "127.0.0.1:5002";
-function privateRegistryPassword(lab: string): string {
+export function privateRegistryPassword(lab = LAB): string {
   return fs.readFileSync(path.join(lab, "private-registry", "password"), "utf8").trim();
+}
+
+/** A stack's config for pulling (and pushing) from the lab's private registry, its password stored as a secret. */
+export function privateRegistryConfig() {
+  return {
+    "tagship:registry": { value: PRIVATE_REGISTRY },
+    "tagship:registryUsername": { value: "tagship" },
+    "tagship:registryPassword": { value: privateRegistryPassword(), secret: true },
+  };
 }
 
 /**
@@ -55,11 +64,7 @@ function privateRegistryPassword(lab: string): string {
  * registry, the password-protected one, with its credentials.
  */
 export async function configureThreeServices(stack: Stack): Promise<void> {
-  await stack.setAllConfig({
-    "tagship:registry": { value: PRIVATE_REGISTRY },
-    "tagship:registryUsername": { value: "tagship" },
-    "tagship:registryPassword": { value: privateRegistryPassword(LAB), secret: true },
-  });
+  await stack.setAllConfig(privateRegistryConfig());
   const paths: Record<string, string> = {
     "services.web.context": "app",
     "services.web.replicas": "2",
