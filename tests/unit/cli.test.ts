@@ -123,7 +123,10 @@ describe("tagship command line", () => {
           for (const bad of ["abc", "0", "-5", "1.5", "", "86401"]) {
             const run = await tagship(c.name, ...VALID[c.name]!, "--cwd", project, `--timeout=${bad}`);
             assert.equal(run.code, 2, `${bad}: ${run.output}`);
-            assert.match(run.output, new RegExp(`--timeout ${bad.replace(".", "\\.")}: allowed a whole number of seconds from 1 to 86400 \\(a day`));
+            assert.match(
+              run.output,
+              new RegExp(`--timeout ${bad.replace(".", "\\.")}: allowed a whole number of seconds from 1 to 86400 \\(a day`),
+            );
             assert.match(run.output, new RegExp(`^usage: tagship ${c.name} `, "m"));
           }
           assert.equal(contents(), snapshot);
