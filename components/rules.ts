@@ -93,6 +93,27 @@ export function integerAtLeast(min: number, fix: string): Check<number> {
   return (v) => (Number.isInteger(v) && v >= min ? undefined : { allowed: `an integer >= ${min}`, fix });
 }
 
+/**
+ * An integer from `min` to `max`. The upper bound is a sanity bound, not Kubernetes': `why` says what a value beyond it
+ * would do, so that a typo (30000 for 300) is caught before it holds a release for hours.
+ */
+export function integerBetween(min: number, max: number, fix: string, why: string): Check<number> {
+  return (v) =>
+    Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : { allowed: `an integer from ${min} to ${max}${Number.isInteger(v) && v > max ? ` (${why})` : ""}`, fix };
+}
+
+/** The bounds tagship puts on counts and durations, with why. */
+export const BOUNDS = {
+  pods: { max: 1000, why: "more pods than that for one service is likelier a typo than a need" },
+  deadlineSeconds: { max: 3600, why: "a rollout making no progress for an hour is stuck, and the release waits for it" },
+  pauseSeconds: { max: 600, why: "every old pod holds the rollout for that long" },
+  probeSeconds: { max: 300, why: "a probe that slow would leave a dead pod in service for many minutes" },
+  probeFailures: { max: 100, why: "that many failed probes in a row is a pod that never recovers" },
+  revisions: { max: 100, why: "each kept revision is a ReplicaSet object in the namespace" },
+} as const;
+
 export const cpuQuantity: Check<string> = (v) =>
   CPU.test(v) ? undefined : { allowed: "a CPU quantity such as 250m, 0.5 or 2", fix: "write millicores with an 'm' suffix, e.g. 100m" };
 

@@ -4,6 +4,8 @@ import type { Problem } from "../validation";
 import { problemCollector } from "./problems";
 import type { ResolvedWorkload } from "./resolve";
 
+const B = rules.BOUNDS;
+
 const WHEN_UNSATISFIABLE = ["ScheduleAnyway", "DoNotSchedule"];
 
 /** Problems with how many pods run and where: the autoscaler's bounds and targets, and the topology spread. */
@@ -22,9 +24,13 @@ export function scalingProblems(w: ResolvedWorkload, naming: Naming): Problem[] 
     check(
       "autoscaling.minReplicas",
       a.minReplicas,
-      rules.integerAtLeast(1, "use 2 or more, so that a pod serves while another is replaced"),
+      rules.integerBetween(1, B.pods.max, "use 2 or more, so that a pod serves while another is replaced", B.pods.why),
     );
-    check("autoscaling.maxReplicas", a.maxReplicas, rules.integerAtLeast(1, "use the most pods the service may need, e.g. 10"));
+    check(
+      "autoscaling.maxReplicas",
+      a.maxReplicas,
+      rules.integerBetween(1, B.pods.max, "use the most pods the service may need, e.g. 10", B.pods.why),
+    );
     if (Number.isInteger(a.minReplicas) && Number.isInteger(a.maxReplicas) && a.minReplicas > a.maxReplicas) {
       fail(
         ["autoscaling.minReplicas", "autoscaling.maxReplicas"],

@@ -7,6 +7,8 @@ import { exposureProblems } from "./validate-exposure";
 import { problemCollector } from "./problems";
 import { scalingProblems } from "./validate-scaling";
 
+const B = rules.BOUNDS;
+
 /**
  * Every problem with a workload's plain arguments, collected rather than thrown at the first, so that one
  * run shows them all. Inputs that may be Outputs (namespace, image, version) are checked by the component.
@@ -15,7 +17,11 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   const { problems, check, fail } = problemCollector(naming);
 
   if (w.replicas !== undefined) {
-    check("rollout.replicas", w.replicas, rules.integerAtLeast(1, "run at least one pod; use 2 or more for a rollout with no gap"));
+    check(
+      "rollout.replicas",
+      w.replicas,
+      rules.integerBetween(1, B.pods.max, "run at least one pod; use 2 or more for a rollout with no gap", B.pods.why),
+    );
   }
   check("rollout.maxSurge", w.maxSurge, rules.intOrPercent);
   check("rollout.maxUnavailable", w.maxUnavailable, rules.intOrPercent);
@@ -29,8 +35,16 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       );
     }
   }
-  check("rollout.minReadySeconds", w.minReadySeconds, rules.integerAtLeast(0, "use 0 or more seconds"));
-  check("rollout.progressDeadlineSeconds", w.progressDeadlineSeconds, rules.integerAtLeast(1, "use a deadline such as 120"));
+  check(
+    "rollout.minReadySeconds",
+    w.minReadySeconds,
+    rules.integerBetween(0, B.pauseSeconds.max, "use 0 or a few seconds", B.pauseSeconds.why),
+  );
+  check(
+    "rollout.progressDeadlineSeconds",
+    w.progressDeadlineSeconds,
+    rules.integerBetween(1, B.deadlineSeconds.max, "use a deadline such as 120", B.deadlineSeconds.why),
+  );
   if (
     Number.isInteger(w.minReadySeconds) &&
     Number.isInteger(w.progressDeadlineSeconds) &&
@@ -46,7 +60,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   check(
     "rollout.revisionHistoryLimit",
     w.revisionHistoryLimit,
-    rules.integerAtLeast(0, "keep a few, e.g. 5, so that rollback has something to go back to"),
+    rules.integerBetween(0, B.revisions.max, "keep a few, e.g. 5, so that rollback has something to go back to", B.revisions.why),
   );
   check("containerPort", w.containerPort, rules.port);
   check("servicePort", w.servicePort, rules.port);
@@ -75,8 +89,16 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
     }
   }
 
-  check("shutdown.preStopSeconds", w.preStopSeconds, rules.integerAtLeast(0, "use a pause of a few seconds, e.g. 5"));
-  check("shutdown.terminationGracePeriodSeconds", w.terminationGracePeriodSeconds, rules.integerAtLeast(1, "use e.g. 30"));
+  check(
+    "shutdown.preStopSeconds",
+    w.preStopSeconds,
+    rules.integerBetween(0, B.pauseSeconds.max, "use a pause of a few seconds, e.g. 5", B.pauseSeconds.why),
+  );
+  check(
+    "shutdown.terminationGracePeriodSeconds",
+    w.terminationGracePeriodSeconds,
+    rules.integerBetween(1, B.deadlineSeconds.max, "use e.g. 30", B.pauseSeconds.why),
+  );
   if (
     Number.isInteger(w.preStopSeconds) &&
     Number.isInteger(w.terminationGracePeriodSeconds) &&
@@ -143,9 +165,13 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
 
   function checkProbe(field: string, p: ResolvedProbe): void {
     check(`${field}.path`, p.path, rules.httpPath);
-    check(`${field}.periodSeconds`, p.periodSeconds, rules.integerAtLeast(1, "probe every few seconds, e.g. 2"));
-    check(`${field}.failureThreshold`, p.failureThreshold, rules.integerAtLeast(1, "use e.g. 3"));
-    check(`${field}.timeoutSeconds`, p.timeoutSeconds, rules.integerAtLeast(1, "use e.g. 1"));
+    check(
+      `${field}.periodSeconds`,
+      p.periodSeconds,
+      rules.integerBetween(1, B.probeSeconds.max, "probe every few seconds, e.g. 2", B.probeSeconds.why),
+    );
+    check(`${field}.failureThreshold`, p.failureThreshold, rules.integerBetween(1, B.probeFailures.max, "use e.g. 3", B.probeFailures.why));
+    check(`${field}.timeoutSeconds`, p.timeoutSeconds, rules.integerBetween(1, B.probeSeconds.max, "use e.g. 1", B.probeSeconds.why));
   }
 }
 

@@ -21,7 +21,7 @@ interface BadConfig {
 }
 
 const BAD_CONFIG: Record<string, BadConfig> = {
-  "replicas 0": { set: [["replicas", "0"]], error: /tagship:replicas = 0: allowed an integer >= 1/ },
+  "replicas 0": { set: [["replicas", "0"]], error: /tagship:replicas = 0: allowed an integer from 1 to 1000/ },
   "replicas not a number": { set: [["replicas", "three"]], error: /replicas.*(integer|three)/ },
   "maxSurge not a count": { set: [["maxSurge", "abc"]], error: /tagship:maxSurge = "abc": allowed/ },
   "maxSurge and maxUnavailable both 0": {

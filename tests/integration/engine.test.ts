@@ -140,7 +140,7 @@ describe("the real engine, render-only stack", () => {
     const run = await pulumiCli(box, ["up", "--yes", "--stack", STACK]);
     assert.notEqual(run.code, 0);
     assert.match(run.output, /2 problems found, nothing was changed/);
-    assert.match(run.output, /tagship:replicas = 0: allowed an integer >= 1/);
+    assert.match(run.output, /tagship:replicas = 0: allowed an integer from 1 to 1000/);
     assert.match(run.output, /tagship:readinessPath = "readyz": allowed an HTTP path that starts with '\/'/);
     assert.deepEqual(fs.readFileSync(stateFile(box, STACK)), stateBefore);
     await pulumiCli(box, ["config", "rm", "tagship:replicas", "--stack", STACK]);

@@ -106,7 +106,7 @@ describe("stack config", () => {
       set: { replicas: "0" },
       key: "replicas",
       value: "0",
-      allowed: /an integer >= 1/,
+      allowed: /an integer from 1 to 1000\./,
       fix: /pulumi config set tagship:replicas 3/,
     },
     {
@@ -114,7 +114,7 @@ describe("stack config", () => {
       set: { replicas: "-2" },
       key: "replicas",
       value: "-2",
-      allowed: /an integer >= 1/,
+      allowed: /an integer from 1 to 1000\./,
       fix: /pulumi config set tagship:replicas/,
     },
     {
@@ -477,8 +477,32 @@ describe("stack config", () => {
       set: { readinessPeriodSeconds: "0" },
       key: "readinessPeriodSeconds",
       value: "0",
-      allowed: /an integer >= 1/,
+      allowed: /an integer from 1 to 300\./,
       fix: /tagship:readinessPeriodSeconds 2/,
+    },
+    {
+      name: "absurd replicas",
+      set: { replicas: "100000" },
+      key: "replicas",
+      value: "100000",
+      allowed: /an integer from 1 to 1000 \(more pods than that for one service is likelier a typo than a need\)/,
+      fix: /pulumi config set tagship:replicas 3/,
+    },
+    {
+      name: "a progress deadline of days",
+      set: { progressDeadlineSeconds: "360000" },
+      key: "progressDeadlineSeconds",
+      value: "360000",
+      allowed: /an integer from 1 to 3600 \(a rollout making no progress for an hour is stuck/,
+      fix: /progressDeadlineSeconds/,
+    },
+    {
+      name: "a preStop pause of an hour",
+      set: { preStopSeconds: "3600" },
+      key: "preStopSeconds",
+      value: "3600",
+      allowed: /an integer from 0 to 600 \(every old pod holds the rollout for that long\)/,
+      fix: /preStopSeconds/,
     },
   ];
 

@@ -288,7 +288,7 @@ describe("Workload", () => {
       (e: Error) => {
         assert.match(e.message, /WorkloadArgs\.image = "nginx:latest": allowed an immutable image reference/);
         assert.match(e.message, /WorkloadArgs\.rollout\.maxSurge and WorkloadArgs\.rollout\.maxUnavailable/);
-        assert.match(e.message, /WorkloadArgs\.rollout\.replicas = 0: allowed an integer >= 1/);
+        assert.match(e.message, /WorkloadArgs\.rollout\.replicas = 0: allowed an integer from 1 to 1000/);
         assert.match(e.message, /preStopSeconds shorter than terminationGracePeriodSeconds/);
         assert.match(e.message, /4 problems found/);
         return true;
