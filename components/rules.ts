@@ -109,6 +109,7 @@ export const BOUNDS = {
   pods: { max: 1000, why: "more pods than that for one service is likelier a typo than a need" },
   deadlineSeconds: { max: 3600, why: "a rollout making no progress for an hour is stuck, and the release waits for it" },
   pauseSeconds: { max: 600, why: "every old pod holds the rollout for that long" },
+  graceSeconds: { max: 3600, why: "an old pod may take that long to stop, and a release waits for it" },
   probeSeconds: { max: 300, why: "a probe that slow would leave a dead pod in service for many minutes" },
   probeFailures: { max: 100, why: "that many failed probes in a row is a pod that never recovers" },
   revisions: { max: 100, why: "each kept revision is a ReplicaSet object in the namespace" },

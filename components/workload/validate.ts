@@ -97,7 +97,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   check(
     "shutdown.terminationGracePeriodSeconds",
     w.terminationGracePeriodSeconds,
-    rules.integerBetween(1, B.deadlineSeconds.max, "use e.g. 30", B.pauseSeconds.why),
+    rules.integerBetween(1, B.graceSeconds.max, "use e.g. 30", B.graceSeconds.why),
   );
   if (
     Number.isInteger(w.preStopSeconds) &&
