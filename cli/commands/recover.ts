@@ -5,14 +5,13 @@
  * program, orphans.ts), cancels (drops the lock), refreshes (reads the live objects back into the state),
  * then releases again (deliver.ts), so it ends only when live.
  *
- * A cancel on a file backend deletes every lock of the stack, a live run's too; so this first refuses while a
- * process that holds a lock on this machine is still alive, and, without --force, while another machine holds
- * one (whether its run still goes on cannot be seen from here).
+ * A cancel deletes every lock of the stack, a live run's too; so this first refuses while a process that holds a
+ * lock on this machine is still alive, and, without --force, while another machine holds one (whether its run still
+ * goes on cannot be seen from here) or when the backend's locks cannot be read (an object store, Pulumi Cloud).
  */
-import * as os from "node:os";
 import { PROJECT } from "../../settings/keys";
 import { command, requireStacks } from "../command";
-import { liveLocks, stackLocks } from "../engine/locks";
+import { cancelRefusal, stackLocks } from "../engine/locks";
 import { stackPrograms } from "../engine/orphans";
 import { openStack, stackNames, streamed, workspace } from "../engine/workspace";
 import { releaseStack } from "../release/deliver";
@@ -29,19 +28,13 @@ export default command({
     requireStacks(await stackNames(cwd), [["--stack", name]]);
     const backend = (await (await workspace(cwd)).whoAmI()).url ?? "";
     const locks = stackLocks(backend, PROJECT, name);
-    const live = liveLocks(locks);
-    const here = live.filter((l) => l.hostname === os.hostname());
-    if (here.length > 0) {
-      throw new Error(
-        `stack ${name} is being updated by pid ${here.map((l) => l.pid).join(", ")} (since ${here[0]?.timestamp}): wait for it to end; recover only after a run that died`,
-      );
-    }
-    if (live.length > 0 && !options.force) {
-      throw new Error(
-        `stack ${name} is locked by ${live.map((l) => `pid ${l.pid} on ${l.hostname} since ${l.timestamp}`).join(", ")}, which cannot be checked from here: once that run has surely ended, run again with --force`,
-      );
-    }
-    console.log(`recover ${name}: ${locks.length} stale lock(s) (${locks.map((l) => `pid ${l.pid}@${l.hostname}`).join(", ") || "none"})`);
+    const refusal = cancelRefusal(name, backend, locks, options.force);
+    if (refusal) throw new Error(refusal);
+    console.log(
+      locks === undefined
+        ? `recover ${name}: --force: cancelling whatever holds the lock on ${backend.replace(/\?.*$/, "")}`
+        : `recover ${name}: ${locks.length} stale lock(s) (${locks.map((l) => `pid ${l.pid}@${l.hostname}`).join(", ") || "none"})`,
+    );
     endLeftOvers(cwd, name);
     const stack = await openStack(cwd, name);
     await stack.cancel();

@@ -12,9 +12,12 @@ export interface StackLock {
   readonly timestamp: string;
 }
 
-/** The locks a file backend holds on a stack; none for any other backend (Pulumi Cloud keeps its own). */
-export function stackLocks(backendUrl: string, project: string, stack: string): StackLock[] {
-  if (!backendUrl.startsWith("file://")) return [];
+/**
+ * The locks a file backend holds on a stack; undefined for any other backend, whose locks cannot be read from here (an
+ * object store's sit in its bucket, Pulumi Cloud keeps its own).
+ */
+export function stackLocks(backendUrl: string, project: string, stack: string): StackLock[] | undefined {
+  if (!backendUrl.startsWith("file://")) return undefined;
   const dir = path.join(fileURLToPath(backendUrl), ".pulumi", "locks", "organization", project, stack);
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -29,6 +32,34 @@ export function stackLocks(backendUrl: string, project: string, stack: string): 
  */
 export function liveLocks(locks: readonly StackLock[], hostname = os.hostname()): StackLock[] {
   return locks.filter((l) => l.hostname !== hostname || alive(l.pid));
+}
+
+/**
+ * Why `recover` must not cancel the stack's lock, or undefined when it may: a run of this machine still holds it; or,
+ * without --force, another machine does, or the backend's locks cannot be read at all (a cancel would end a
+ * colleague's live update as surely as a dead run's).
+ */
+export function cancelRefusal(
+  stack: string,
+  backendUrl: string,
+  locks: readonly StackLock[] | undefined,
+  force: boolean,
+  hostname = os.hostname(),
+): string | undefined {
+  if (locks === undefined) {
+    if (force) return undefined;
+    const where = backendUrl.replace(/\?.*$/, "");
+    return `stack ${stack} is kept on ${where}, whose locks tagship cannot read: \`pulumi cancel\` there would also end a colleague's update that is still running. Make sure no one is updating the stack (\`pulumi stack history\` shows an update in progress; so does Pulumi Cloud's console), then run again with --force`;
+  }
+  const live = liveLocks(locks, hostname);
+  const here = live.filter((l) => l.hostname === hostname);
+  if (here.length > 0) {
+    return `stack ${stack} is being updated by pid ${here.map((l) => l.pid).join(", ")} (since ${here[0]?.timestamp}): wait for it to end; recover only after a run that died`;
+  }
+  if (live.length > 0 && !force) {
+    return `stack ${stack} is locked by ${live.map((l) => `pid ${l.pid} on ${l.hostname} since ${l.timestamp}`).join(", ")}, which cannot be checked from here: once that run has surely ended, run again with --force`;
+  }
+  return undefined;
 }
 
 function alive(pid: number): boolean {
