@@ -13,7 +13,8 @@
 # 127.0.0.1:5002 (htpasswd; the password is made at its first start, in .lab/private-registry/password), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (lab/cluster.sh), the ingress controller Traefik on 127.0.0.1:18000 with the Gateway API (lab/ingress.sh),
-# metrics-server (lab/metrics.sh), and Argo CD with Redis and a git remote (lab/argocd.sh). Servers are built from
+# metrics-server (lab/metrics.sh), an S3 object store for a team's state backend (lab/s3.sh), and Argo CD with Redis
+# and a git remote (lab/argocd.sh). Servers are built from
 # Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,6 +27,7 @@ source "$root/lab/cluster.sh"
 source "$root/lab/argocd.sh"
 source "$root/lab/ingress.sh"
 source "$root/lab/metrics.sh"
+source "$root/lab/s3.sh"
 
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
@@ -64,8 +66,8 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
 }
 
 lab_up() {
-  local gitops=true n=17
-  with_gitops "$@" || { gitops=false; n=15; }
+  local gitops=true n=18
+  with_gitops "$@" || { gitops=false; n=16; }
   lab_prepare "$@"
   step 4 $n "registries"; registry_up; private_registry_up
   step 5 $n "BuildKit"; buildkit_up
@@ -74,9 +76,10 @@ lab_up() {
   cluster_up $n 8
   step 14 $n "ingress controller Traefik $TRAEFIK_VERSION"; ingress_up
   step 15 $n "metrics-server $METRICS_SERVER_VERSION"; metrics_server_up
+  step 16 $n "S3 object store versitygw $S3_VERSION (a team's state backend)"; s3_up
   if $gitops; then
-    step 16 $n "git remote"; git_remote_up
-    step 17 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+    step 17 $n "git remote"; git_remote_up
+    step 18 $n "Argo CD $ARGOCD_VERSION"; argocd_up
   fi
 }
 
@@ -85,6 +88,7 @@ lab_down() {
   argocd_down
   stop traefik
   stop metrics-server
+  stop s3
   cluster_down
   step 2 3 "stop BuildKit and the registries"
   stop buildkit
@@ -110,6 +114,7 @@ lab_status() {
   cluster_status || ok=1
   ingress_status || ok=1
   metrics_status || ok=1
+  s3_status || ok=1
   if [[ ! -d "$LAB/redis" ]]; then
     echo "Argo CD: not part of this lab (brought up with --no-gitops)"
   else

@@ -123,8 +123,8 @@ export function cliCommand(box: Sandbox, name: string, args: string[], timeoutMs
 }
 
 /**
- * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: `tagship ship` (`pulumi up`, then
- * for gitops the push and the wait for Argo CD). Returns its output; throws with it if the release failed.
+ * A release of a sandbox's stack as scripts/up.sh runs it after its set-up: `tagship ship` (`pulumi up`, which for
+ * gitops commits, pushes and waits for Argo CD). Returns its output; throws with it if the release failed.
  */
 export async function ship(box: Sandbox, stack: string, timeoutSeconds = 240): Promise<string> {
   const run = await cliCommand(box, "ship", ["--stack", stack, "--timeout", String(timeoutSeconds)], (timeoutSeconds + 180) * 1000);
