@@ -3,7 +3,7 @@
  * passphrase, and the Automation API's LocalWorkspace over the CLI that toolchain/toolchain.sh provides.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -111,6 +111,22 @@ export async function runCommand(
 /** Runs the real `pulumi` CLI in the sandbox. */
 export function pulumiCli(box: Sandbox, args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CommandResult> {
   return runCommand("pulumi", [...args, "--non-interactive"], { cwd: box.workDir, env: { ...box.env, ...env }, timeoutMs });
+}
+
+/** `pulumi up` of a sandbox's stack in its own process group, so that a test can kill it alone (kill -9). */
+export function detachedUp(box: Sandbox, stack: string) {
+  const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--stack", stack], {
+    cwd: box.workDir,
+    env: { ...process.env, ...box.env },
+    detached: true,
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const done = new Promise<{ code: number | null; signal: string | null; output: string }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, output })),
+  );
+  return { pid: child.pid ?? 0, done };
 }
 
 /** Runs `tagship <name>` (cli/main.ts) on a sandbox; never throws on a non-zero exit. */

@@ -1,15 +1,16 @@
 // A team's state backend for real: the lab's S3 object store (versitygw, lab/s3.sh) as an s3:// diy backend, used
 // from two checkouts of the program, as two colleagues' machines would: both see the stack's state and release
 // history in the bucket; two releases of one stack at once leave one refused by the lock and nothing lost; a rollback
-// from the other checkout reads the history from the bucket; and `recover`, which cannot read the bucket's locks,
-// refuses without --force rather than cancel a colleague's update, changing nothing.
+// from the other checkout reads the history from the bucket; and after one's `pulumi up` is killed mid-rollout, the
+// other's `recover`, which cannot read the bucket's locks, refuses without --force rather than cancel what may be a
+// colleague's live update, changing nothing, and completes the release with it.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, newStack, pulumiCli, sandbox, type Sandbox } from "./engine";
-import { clearNamespace, Kube, LAB, LAB_STACK } from "./kube";
+import { cliCommand, detachedUp, filesUnder, newStack, pulumiCli, sandbox, type Sandbox } from "./engine";
+import { clearNamespace, Kube, LAB, LAB_STACK, pollUntil } from "./kube";
 
 const STACK = "it-team";
 const NAMESPACE = `hello-${STACK}`;
@@ -101,11 +102,36 @@ describe("a team's state in the lab's object store, from two checkouts", () => {
     assert.equal(await running(), "1.0.0");
   });
 
-  it("recover refuses without --force on the bucket, whose locks it cannot read, and changes nothing", async () => {
+  it("alice's `pulumi up` killed mid-rollout: bob's recover is refused without --force, changing nothing; with it, the release completes", async () => {
+    await stack.setConfig("tagship:imageTag", { value: "3.0.0" });
+    pull();
+    const up = detachedUp(alice, STACK);
+    assert.equal(await pollUntil(running, (v) => v === "3.0.0", 180_000, 200), "3.0.0", "the rollout started");
+    process.kill(up.pid, "SIGKILL");
+    assert.equal((await up.done).signal, "SIGKILL");
+
+    // The dead run's lock is in the bucket; from bob's machine it cannot be told from a colleague's live one.
     const before = bucket();
-    const run = await cliCommand(bob, "recover", ["--stack", STACK]);
-    assert.equal(run.code, 1, run.output);
-    assert.match(run.output, /stack it-team is kept on s3:\/\/tagship-state, whose locks tagship cannot read: .*run again with --force/);
+    assert.ok(
+      [...before.keys()].some((f) => f.startsWith(`.pulumi/locks/`)),
+      [...before.keys()].join("\n"),
+    );
+    const refused = await cliCommand(bob, "recover", ["--stack", STACK]);
+    assert.equal(refused.code, 1, refused.output);
+    assert.match(
+      refused.output,
+      /stack it-team is kept on s3:\/\/tagship-state, whose locks tagship cannot read: .*run again with --force/,
+    );
     assert.deepEqual(bucket(), before);
+
+    const recovered = await cliCommand(bob, "recover", ["--stack", STACK, "--force"]);
+    assert.equal(recovered.code, 0, recovered.output);
+    assert.match(
+      recovered.output,
+      /1\/3 pulumi cancel[\s\S]*2\/3 pulumi refresh[\s\S]*3\/3 the release again[\s\S]*recovered: it-team runs 3\.0\.0/,
+    );
+    assert.ok(![...bucket().keys()].some((f) => f.startsWith(`.pulumi/locks/`) && f.endsWith(".json")), "a lock is left");
+    const preview = await pulumiCli(alice, ["preview", "--expect-no-changes", "--stack", STACK]);
+    assert.equal(preview.code, 0, preview.output);
   });
 });

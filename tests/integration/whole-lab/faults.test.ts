@@ -7,12 +7,11 @@
 // - Argo CD's application controller restarted in the middle of a sync: the gitops release still ends correctly;
 // - kube-apiserver restarted during a gitops release: the wait for Argo CD retries, and the release ends live.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { cliCommand, filesUnder, projectScript, pulumiCli, type Sandbox, ship, renderedDir } from "../engine";
+import { cliCommand, detachedUp, filesUnder, projectScript, pulumiCli, renderedDir, type Sandbox, ship } from "../engine";
 import { dropNamespace, Kube, labStack, pollUntil } from "../kube";
 import { releaseUnderLoad } from "../load";
 import { stackPrograms } from "../../../cli/engine/orphans";
@@ -38,21 +37,7 @@ describe("faults during releases", () => {
   const rolloutStarted = async (tag: string) => assert.equal(await pollUntil(templateVersion, (v) => v === tag, 180_000, 200), tag);
   const served = async () => ((await (await fetch(url, { signal: AbortSignal.timeout(5000) })).json()) as { version: string }).version;
 
-  /** `pulumi up` in its own process group, so that a test can kill it alone and then clean up what it started. */
-  function startUp() {
-    const child = spawn("pulumi", ["up", "--yes", "--non-interactive", "--stack", STACK], {
-      cwd: box.workDir,
-      env: { ...process.env, ...box.env },
-      detached: true,
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    const done = new Promise<{ code: number | null; signal: string | null; output: string }>((resolve) =>
-      child.on("close", (code, signal) => resolve({ code, signal, output })),
-    );
-    return { pid: child.pid ?? 0, done };
-  }
+  const startUp = () => detachedUp(box, STACK);
 
   /** Nothing left to do: the state matches the program and the cluster. */
   async function expectSettled() {
