@@ -15,10 +15,22 @@ export interface GitopsSettingsArgs {
   readonly hasAppSecrets: boolean;
 }
 
-/** Reads where Argo CD finds the rendered workload; undefined outside gitops mode, where renderOnly must stay false. */
+/**
+ * Reads where Argo CD finds the rendered workload; undefined outside gitops mode, where renderOnly must stay false.
+ * Its keys are checked in every mode: a malformed value set in direct mode would otherwise surface only at the switch.
+ */
 export function gitopsSettings(r: ConfigReader, args: GitopsSettingsArgs): GitopsSettings | undefined {
+  const gitops = args.deliveryMode === "gitops";
   const renderOnly = r.boolean("renderOnly");
-  if (args.deliveryMode !== "gitops") {
+  const repoUrl = (gitops ? r.required("repoUrl", "gitops mode: Argo CD tracks this repository") : r.optional("repoUrl")) ?? "";
+  if (repoUrl) r.check("repoUrl", repoUrl, rules.gitRepoUrl);
+  const repoPath = r.optional("repoPath") ?? `deploy/${args.stackLabel}`;
+  r.check("repoPath", repoPath, rules.repoPath);
+  const repoRevision = r.text("repoRevision");
+  r.check("repoRevision", repoRevision, rules.gitRevision);
+  const argocdNamespace = r.text("argocdNamespace");
+  r.check("argocdNamespace", argocdNamespace, rules.dnsLabel(63));
+  if (!gitops) {
     if (renderOnly) {
       r.report(
         "renderOnly",
@@ -29,14 +41,6 @@ export function gitopsSettings(r: ConfigReader, args: GitopsSettingsArgs): Gitop
     }
     return undefined;
   }
-  const repoUrl = r.required("repoUrl", "gitops mode: Argo CD tracks this repository") ?? "";
-  if (repoUrl) r.check("repoUrl", repoUrl, rules.gitRepoUrl);
-  const repoPath = r.optional("repoPath") ?? `deploy/${args.stackLabel}`;
-  r.check("repoPath", repoPath, rules.repoPath);
-  const repoRevision = r.text("repoRevision");
-  r.check("repoRevision", repoRevision, rules.gitRevision);
-  const argocdNamespace = r.text("argocdNamespace");
-  r.check("argocdNamespace", argocdNamespace, rules.dnsLabel(63));
   if (renderOnly && args.hasAppSecrets) {
     r.report(
       "appSecrets",

@@ -361,6 +361,22 @@ describe("stack config", () => {
       fix: /pulumi config set tagship:production false/,
     },
     {
+      name: "a malformed gitops key in direct mode, where it is unused",
+      set: { repoUrl: "not a url" },
+      key: "repoUrl",
+      value: '"not a url"',
+      allowed: /git/,
+      fix: /repoUrl/,
+    },
+    {
+      name: "a gitops path escaping the repo in direct mode",
+      set: { repoPath: "../other" },
+      key: "repoPath",
+      value: '"../other"',
+      allowed: /no '\.\.'/,
+      fix: /from the repository root/,
+    },
+    {
       name: "repo path escaping the repo",
       set: { deliveryMode: "gitops", repoUrl: "file:///srv/git/t.git", repoPath: "../other" },
       key: "repoPath",
