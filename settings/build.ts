@@ -100,7 +100,7 @@ function projectPath(r: ConfigReader, key: "buildContext" | "dockerfile", value:
 }
 
 /** buildArgs and baseImage (BASE_IMAGE) as one map of build arguments. */
-function buildArguments(r: ConfigReader): Record<string, string> {
+export function buildArguments(r: ConfigReader): Record<string, string> {
   const args = readTextMap(
     r,
     { key: "buildArgs", example: `pulumi config set --path '${qualified("buildArgs")}.NAME' value` },

@@ -1,5 +1,5 @@
 import * as rules from "../components/rules";
-import { buildSource } from "./build";
+import { buildArguments, buildSource } from "./build";
 import { qualified } from "./keys";
 import type { ConfigReader } from "./reader";
 import type { BuildImageSettings, RegistryCredentials, ServiceSettings } from "./settings";
@@ -42,6 +42,8 @@ export function imageSettings(r: ConfigReader, src: ConfigSource, args: ImageSet
   if (registry !== undefined) r.check("registry", registry.trim(), rules.registryHost);
   const repository = r.optional("imageName");
   if (repository !== undefined) r.check("imageName", repository, rules.imagePath);
+  builderName(r);
+  buildArguments(r);
   return { kind: "prebuilt", tag: args.tag, reference };
 }
 

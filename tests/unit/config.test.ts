@@ -271,6 +271,22 @@ describe("stack config", () => {
       fix: /use lowercase letters/,
     },
     {
+      name: "a bad builder while deploying a digest (not used, still checked)",
+      set: { imageRef: DIGEST_REF, builder: "my builder!" },
+      key: "builder",
+      value: '"my builder!"',
+      allowed: /the name of a buildx builder/,
+      fix: /docker buildx ls/,
+    },
+    {
+      name: "a bad baseImage while deploying a digest (not used, still checked)",
+      set: { imageRef: DIGEST_REF, baseImage: "node base:22" },
+      key: "baseImage",
+      value: '"node base:22"',
+      allowed: /an image reference without spaces/,
+      fix: /baseImage/,
+    },
+    {
       name: "misspelled key",
       set: { replica: "5" },
       key: "replica",
