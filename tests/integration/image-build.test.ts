@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { newStack, projectScript, sandbox, type Sandbox } from "./engine";
+import { newStack, projectScript, renderedDir, sandbox, type Sandbox } from "./engine";
 
 const REGISTRY = "127.0.0.1:5000";
 const STACK = "it-build";
@@ -83,10 +83,10 @@ describe("image build on the lab", () => {
     // The registry holds exactly that manifest, under the tag and under the digest.
     assert.equal(await manifestDigest(REPOSITORY, "0.1.0"), m[1]);
     assert.equal(await manifestDigest(REPOSITORY, m[1] as string), m[1]);
-    const deployment = fs.readdirSync(path.join(box.workDir, "deploy", STACK, "1-manifest")).find((f) => f.includes("deployment"));
+    const deployment = fs.readdirSync(path.join(renderedDir(box, STACK), "1-manifest")).find((f) => f.includes("deployment"));
     assert.ok(deployment);
     assert.match(
-      fs.readFileSync(path.join(box.workDir, "deploy", STACK, "1-manifest", deployment), "utf8"),
+      fs.readFileSync(path.join(renderedDir(box, STACK), "1-manifest", deployment), "utf8"),
       new RegExp(`image: ${first.replace(/[.]/g, "\\.")}`),
     );
   });

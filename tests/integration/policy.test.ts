@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
-import { pulumiCli, sandbox, newStack, type Sandbox } from "./engine";
+import { newStack, pulumiCli, renderedDir, sandbox, type Sandbox } from "./engine";
 
 const DIGEST_REF = `127.0.0.1:5000/tagship/hello@sha256:${"a".repeat(64)}`;
 const LABELS = {
@@ -239,8 +239,8 @@ describe("policy pack on the real engine", () => {
       assert.doesNotMatch(run.output, /\[mandatory\]|\[advisory\]/, run.output);
     }
     // What it judged is what was rendered: the Deployment runs the image by digest, with maxUnavailable 0.
-    const file = fs.readdirSync(path.join(box.workDir, "deploy", STACK, "1-manifest")).find((f) => f.includes("deployment"));
-    const manifest = fs.readFileSync(path.join(box.workDir, "deploy", STACK, "1-manifest", file ?? ""), "utf8");
+    const file = fs.readdirSync(path.join(renderedDir(box, STACK), "1-manifest")).find((f) => f.includes("deployment"));
+    const manifest = fs.readFileSync(path.join(renderedDir(box, STACK), "1-manifest", file ?? ""), "utf8");
     assert.ok(manifest.includes(DIGEST_REF));
     assert.match(manifest, /maxUnavailable: 0/);
   });
