@@ -94,14 +94,20 @@ export function integerAtLeast(min: number, fix: string): Check<number> {
 }
 
 /**
- * An integer from `min` to `max`. The upper bound is a sanity bound, not Kubernetes': `why` says what a value beyond it
- * would do, so that a typo (30000 for 300) is caught before it holds a release for hours.
+ * An integer from `min` to `bound.max`. The upper bound is a sanity bound, not Kubernetes': `bound.why` says what a value
+ * beyond it would do, so that a typo (30000 for 300) is caught before it holds a release for hours.
  */
-export function integerBetween(min: number, max: number, fix: string, why: string): Check<number> {
+export function integerWithin(min: number, bound: Bound, fix: string): Check<number> {
   return (v) =>
-    Number.isInteger(v) && v >= min && v <= max
+    Number.isInteger(v) && v >= min && v <= bound.max
       ? undefined
-      : { allowed: `an integer from ${min} to ${max}${Number.isInteger(v) && v > max ? ` (${why})` : ""}`, fix };
+      : { allowed: `an integer from ${min} to ${bound.max}${Number.isInteger(v) && v > bound.max ? ` (${bound.why})` : ""}`, fix };
+}
+
+/** An upper bound, and what a value beyond it would do. */
+export interface Bound {
+  readonly max: number;
+  readonly why: string;
 }
 
 /** The bounds tagship puts on counts and durations, with why. */
@@ -113,7 +119,7 @@ export const BOUNDS = {
   probeSeconds: { max: 300, why: "a probe that slow would leave a dead pod in service for many minutes" },
   probeFailures: { max: 100, why: "that many failed probes in a row is a pod that never recovers" },
   revisions: { max: 100, why: "each kept revision is a ReplicaSet object in the namespace" },
-} as const;
+} as const satisfies Record<string, Bound>;
 
 export const cpuQuantity: Check<string> = (v) =>
   CPU.test(v) ? undefined : { allowed: "a CPU quantity such as 250m, 0.5 or 2", fix: "write millicores with an 'm' suffix, e.g. 100m" };

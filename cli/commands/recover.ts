@@ -11,7 +11,7 @@
  */
 import { PROJECT } from "../../settings/keys";
 import { command, requireStacks } from "../command";
-import { cancelRefusal, stackLocks } from "../engine/locks";
+import { backendShown, cancelRefusal, stackLocks } from "../engine/locks";
 import { stackPrograms } from "../engine/orphans";
 import { openStack, stackNames, streamed, workspace } from "../engine/workspace";
 import { releaseStack } from "../release/deliver";
@@ -32,7 +32,7 @@ export default command({
     if (refusal) throw new Error(refusal);
     console.log(
       locks === undefined
-        ? `recover ${name}: --force: cancelling whatever holds the lock on ${backend.replace(/\?.*$/, "")}`
+        ? `recover ${name}: --force: cancelling whatever holds the lock on ${backendShown(backend)}`
         : `recover ${name}: ${locks.length} stale lock(s) (${locks.map((l) => `pid ${l.pid}@${l.hostname}`).join(", ") || "none"})`,
     );
     endLeftOvers(cwd, name);

@@ -48,8 +48,7 @@ export function cancelRefusal(
 ): string | undefined {
   if (locks === undefined) {
     if (force) return undefined;
-    const where = backendUrl.replace(/\?.*$/, "");
-    return `stack ${stack} is kept on ${where}, whose locks tagship cannot read: \`pulumi cancel\` there would also end a colleague's update that is still running. Make sure no one is updating the stack (\`pulumi stack history\` shows an update in progress; so does Pulumi Cloud's console), then run again with --force`;
+    return `stack ${stack} is kept on ${backendShown(backendUrl)}, whose locks tagship cannot read: \`pulumi cancel\` there would also end a colleague's update that is still running. Make sure no one is updating the stack (\`pulumi stack history\` shows an update in progress; so does Pulumi Cloud's console), then run again with --force`;
   }
   const live = liveLocks(locks, hostname);
   const here = live.filter((l) => l.hostname === hostname);
@@ -60,6 +59,11 @@ export function cancelRefusal(
     return `stack ${stack} is locked by ${live.map((l) => `pid ${l.pid} on ${l.hostname} since ${l.timestamp}`).join(", ")}, which cannot be checked from here: once that run has surely ended, run again with --force`;
   }
   return undefined;
+}
+
+/** A backend URL without its query, which may name an endpoint's settings or credentials: for messages. */
+export function backendShown(url: string): string {
+  return url.replace(/\?.*$/, "");
 }
 
 function alive(pid: number): boolean {

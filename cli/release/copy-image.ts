@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { repositoryPath } from "../../components/image/reference";
+import { servicesConfig } from "./services";
 
 export interface RegistryLogin {
   readonly username: string;
@@ -65,14 +66,8 @@ export function copyImage(c: ImageCopy, toolchainRoot: string): string {
 
 /** A service's own value of a key (`services.<name>.<key>`), else the stack-wide one; "" when neither is set. */
 function serviceValue(config: ConfigMap, service: string, key: string): string {
-  try {
-    const services = JSON.parse(config["tagship:services"]?.value ?? "{}") as Record<string, Record<string, unknown> | undefined>;
-    const own = services[service]?.[key];
-    if (typeof own === "string" && own !== "") return own;
-  } catch {
-    // not JSON: the program refuses such a stack; the stack-wide value stands here
-  }
-  return config[`tagship:${key}`]?.value ?? "";
+  const own = servicesConfig(config)?.[service]?.[key];
+  return typeof own === "string" && own !== "" ? own : (config[`tagship:${key}`]?.value ?? "");
 }
 
 /**

@@ -48,11 +48,19 @@ export function versions(outputs: Outputs): string {
  * ships one service from the stack-wide keys. The engine lists the project's default ("") for a key not set.
  */
 export function configuredServices(config: ConfigMap): string[] | undefined {
+  const services = servicesConfig(config);
+  return services && Object.keys(services);
+}
+
+/** The stack's `services` object, by service name; undefined when it has none or it is not a JSON object. */
+export function servicesConfig(config: ConfigMap): Record<string, Record<string, unknown> | undefined> | undefined {
   const raw = config["tagship:services"]?.value ?? "";
   if (raw.trim() === "") return undefined;
   try {
     const parsed = JSON.parse(raw) as unknown;
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed) : undefined;
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? (parsed as Record<string, Record<string, unknown> | undefined>)
+      : undefined;
   } catch {
     return undefined;
   }

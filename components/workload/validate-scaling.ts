@@ -24,13 +24,9 @@ export function scalingProblems(w: ResolvedWorkload, naming: Naming): Problem[] 
     check(
       "autoscaling.minReplicas",
       a.minReplicas,
-      rules.integerBetween(1, B.pods.max, "use 2 or more, so that a pod serves while another is replaced", B.pods.why),
+      rules.integerWithin(1, B.pods, "use 2 or more, so that a pod serves while another is replaced"),
     );
-    check(
-      "autoscaling.maxReplicas",
-      a.maxReplicas,
-      rules.integerBetween(1, B.pods.max, "use the most pods the service may need, e.g. 10", B.pods.why),
-    );
+    check("autoscaling.maxReplicas", a.maxReplicas, rules.integerWithin(1, B.pods, "use the most pods the service may need, e.g. 10"));
     if (Number.isInteger(a.minReplicas) && Number.isInteger(a.maxReplicas) && a.minReplicas > a.maxReplicas) {
       fail(
         ["autoscaling.minReplicas", "autoscaling.maxReplicas"],

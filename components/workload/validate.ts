@@ -17,11 +17,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   const { problems, check, fail } = problemCollector(naming);
 
   if (w.replicas !== undefined) {
-    check(
-      "rollout.replicas",
-      w.replicas,
-      rules.integerBetween(1, B.pods.max, "run at least one pod; use 2 or more for a rollout with no gap", B.pods.why),
-    );
+    check("rollout.replicas", w.replicas, rules.integerWithin(1, B.pods, "run at least one pod; use 2 or more for a rollout with no gap"));
   }
   check("rollout.maxSurge", w.maxSurge, rules.intOrPercent);
   check("rollout.maxUnavailable", w.maxUnavailable, rules.intOrPercent);
@@ -35,15 +31,11 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       );
     }
   }
-  check(
-    "rollout.minReadySeconds",
-    w.minReadySeconds,
-    rules.integerBetween(0, B.pauseSeconds.max, "use 0 or a few seconds", B.pauseSeconds.why),
-  );
+  check("rollout.minReadySeconds", w.minReadySeconds, rules.integerWithin(0, B.pauseSeconds, "use 0 or a few seconds"));
   check(
     "rollout.progressDeadlineSeconds",
     w.progressDeadlineSeconds,
-    rules.integerBetween(1, B.deadlineSeconds.max, "use a deadline such as 120", B.deadlineSeconds.why),
+    rules.integerWithin(1, B.deadlineSeconds, "use a deadline such as 120"),
   );
   if (
     Number.isInteger(w.minReadySeconds) &&
@@ -60,7 +52,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   check(
     "rollout.revisionHistoryLimit",
     w.revisionHistoryLimit,
-    rules.integerBetween(0, B.revisions.max, "keep a few, e.g. 5, so that rollback has something to go back to", B.revisions.why),
+    rules.integerWithin(0, B.revisions, "keep a few, e.g. 5, so that rollback has something to go back to"),
   );
   check("containerPort", w.containerPort, rules.port);
   check("servicePort", w.servicePort, rules.port);
@@ -89,16 +81,8 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
     }
   }
 
-  check(
-    "shutdown.preStopSeconds",
-    w.preStopSeconds,
-    rules.integerBetween(0, B.pauseSeconds.max, "use a pause of a few seconds, e.g. 5", B.pauseSeconds.why),
-  );
-  check(
-    "shutdown.terminationGracePeriodSeconds",
-    w.terminationGracePeriodSeconds,
-    rules.integerBetween(1, B.graceSeconds.max, "use e.g. 30", B.graceSeconds.why),
-  );
+  check("shutdown.preStopSeconds", w.preStopSeconds, rules.integerWithin(0, B.pauseSeconds, "use a pause of a few seconds, e.g. 5"));
+  check("shutdown.terminationGracePeriodSeconds", w.terminationGracePeriodSeconds, rules.integerWithin(1, B.graceSeconds, "use e.g. 30"));
   if (
     Number.isInteger(w.preStopSeconds) &&
     Number.isInteger(w.terminationGracePeriodSeconds) &&
@@ -165,13 +149,9 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
 
   function checkProbe(field: string, p: ResolvedProbe): void {
     check(`${field}.path`, p.path, rules.httpPath);
-    check(
-      `${field}.periodSeconds`,
-      p.periodSeconds,
-      rules.integerBetween(1, B.probeSeconds.max, "probe every few seconds, e.g. 2", B.probeSeconds.why),
-    );
-    check(`${field}.failureThreshold`, p.failureThreshold, rules.integerBetween(1, B.probeFailures.max, "use e.g. 3", B.probeFailures.why));
-    check(`${field}.timeoutSeconds`, p.timeoutSeconds, rules.integerBetween(1, B.probeSeconds.max, "use e.g. 1", B.probeSeconds.why));
+    check(`${field}.periodSeconds`, p.periodSeconds, rules.integerWithin(1, B.probeSeconds, "probe every few seconds, e.g. 2"));
+    check(`${field}.failureThreshold`, p.failureThreshold, rules.integerWithin(1, B.probeFailures, "use e.g. 3"));
+    check(`${field}.timeoutSeconds`, p.timeoutSeconds, rules.integerWithin(1, B.probeSeconds, "use e.g. 1"));
   }
 }
 
