@@ -16,6 +16,12 @@ export interface Config {
   readonly startupDelayMs: number;
   /** Hard limit for the graceful drain after SIGTERM/SIGINT. */
   readonly drainTimeoutMs: number;
+  /**
+   * For tests only, 0 (off) by default: this share (0 to 100, at most 2
+   * decimals) of requests to "/" is answered 500, so a release analysis can be
+   * shown a failing version. Probes, /version and /metrics never fail.
+   */
+  readonly faultErrorPercent: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -41,6 +47,18 @@ export function loadConfig(env: Env): ConfigResult {
     }
     return value;
   };
+  const percent = (name: string, allowed: string) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return 0;
+    // Plain decimals only, as for int(); more than 2 decimals would promise a
+    // precision the fault schedule does not have.
+    const value = /^\d{1,3}(\.\d{1,2})?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(value <= 100)) {
+      errors.push(`${name}='${raw}' is invalid: expected ${allowed}`);
+      return 0;
+    }
+    return value;
+  };
   const str = (name: string, fallback: string) => {
     const raw = env[name];
     return raw === undefined || raw === "" ? fallback : raw;
@@ -54,6 +72,7 @@ export function loadConfig(env: Env): ConfigResult {
     podName: str("POD_NAME", hostname()),
     startupDelayMs: int("STARTUP_DELAY_MS", 1000, MAX_TIMER_MS, ms),
     drainTimeoutMs: int("DRAIN_TIMEOUT_MS", 20_000, MAX_TIMER_MS, ms),
+    faultErrorPercent: percent("FAULT_ERROR_PERCENT", "a number from 0 to 100 with at most 2 decimals, e.g. 20 or 0.5 (0 turns it off)"),
   };
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createFaultSchedule } from "./fault.ts";
 import type { Lifecycle } from "./lifecycle.ts";
+import { CONTENT_TYPE as METRICS_CONTENT_TYPE, createMetrics, renderMetrics } from "./metrics.ts";
 
 /** Upper bound for `GET /?delayMs=N`, so a caller cannot park requests forever. */
 export const MAX_DELAY_MS = 30_000;
@@ -10,37 +12,60 @@ export const MAX_WORK_MS = 200;
 export interface AppInfo {
   readonly version: string;
   readonly podName: string;
+  /** Share of requests to "/" answered 500 on purpose (tests only); 0 is off. */
+  readonly faultErrorPercent: number;
 }
+
+/** The service's traffic: what /metrics counts. Probes and /metrics are not. */
+const COUNTED_PATHS: ReadonlySet<string> = new Set(["/", "/version"]);
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
-  const send = (res: ServerResponse, status: number, body: object) => {
-    const json = JSON.stringify(body);
+  const metrics = createMetrics(info.version);
+  const shouldFail = createFaultSchedule(info.faultErrorPercent);
+
+  const sendBody = (res: ServerResponse, status: number, contentType: string, body: string) => {
     res.statusCode = status;
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.setHeader("Content-Length", Buffer.byteLength(json));
+    res.setHeader("Content-Type", contentType);
+    res.setHeader("Content-Length", Buffer.byteLength(body));
     res.setHeader("Cache-Control", "no-store");
     // The server stops listening when the drain starts; telling clients to
     // drop keep-alive connections lets those close as soon as their last
     // response is out instead of holding the drain open.
     if (lifecycle.phase === "draining") res.setHeader("Connection", "close");
-    res.end(json); // Node leaves the body out for HEAD by itself.
+    res.end(body); // Node leaves the body out for HEAD by itself.
+  };
+  const send = (res: ServerResponse, status: number, body: object) => {
+    sendBody(res, status, "application/json; charset=utf-8", JSON.stringify(body));
+  };
+
+  // Recorded on "finish", i.e. once the whole response is handed to the OS;
+  // a client that hung up before its response gets no "finish" and so is not
+  // counted: it saw no status code.
+  const measure = (res: ServerResponse) => {
+    const arrived = performance.now();
+    res.once("finish", () => {
+      metrics.observe(res.statusCode, (performance.now() - arrived) / 1000);
+    });
   };
 
   return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.setHeader("Allow", "GET, HEAD");
-      send(res, 405, { error: "method not allowed", method: req.method });
-      return;
-    }
-
     // Split by hand rather than new URL(): a request target like "//x/readyz"
     // would otherwise be read as a host name.
     const target = req.url ?? "/";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);
     const query = new URLSearchParams(q === -1 ? "" : target.slice(q + 1));
+
+    // Before the method check: a POST to / is the service's traffic too.
+    if (COUNTED_PATHS.has(path)) measure(res);
+
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("Allow", "GET, HEAD");
+      send(res, 405, { error: "method not allowed", method: req.method });
+      return;
+    }
 
     switch (path) {
       case "/healthz":
@@ -58,7 +83,20 @@ export function createHandler(info: AppInfo, lifecycle: Lifecycle): Handler {
         send(res, 200, { version: info.version, pod: info.podName });
         return;
 
+      case "/metrics":
+        // Answered during the drain too: Prometheus scrapes a draining pod's
+        // last counts.
+        sendBody(res, 200, METRICS_CONTENT_TYPE, renderMetrics(metrics.snapshot()));
+        return;
+
       case "/": {
+        // Decided first, so the share is exact over all requests to "/"
+        // whatever their parameters; a fault answers at once, without the
+        // requested delay or work.
+        if (shouldFail()) {
+          send(res, 500, { error: "injected fault", version: info.version, pod: info.podName });
+          return;
+        }
         // A bad parameter is answered 400 naming it, its value and its range.
         const bounded = (name: string, max: number): number | undefined => {
           const raw = query.get(name);

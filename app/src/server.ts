@@ -15,7 +15,9 @@ if (!loaded.ok) {
 const config = loaded.config;
 
 const lifecycle = createLifecycle();
-const server = createServer(createHandler({ version: config.version, podName: config.podName }, lifecycle));
+const server = createServer(
+  createHandler({ version: config.version, podName: config.podName, faultErrorPercent: config.faultErrorPercent }, lifecycle),
+);
 
 let readyTimer: NodeJS.Timeout | undefined;
 
@@ -36,6 +38,8 @@ server.listen(config.port, config.host, () => {
     host: config.host,
     port,
     version: config.version,
+    // A deliberately faulty build should be plain to see in its logs.
+    ...(config.faultErrorPercent > 0 ? { faultErrorPercent: config.faultErrorPercent } : {}),
   });
   // Warm-up is counted from the moment the port is open, so /readyz reports
   // "starting" for at least startupDelayMs.

@@ -212,6 +212,29 @@ async function startRawRequest(port: number, path: string) {
   };
 }
 
+/** A scrape's samples, keyed by name and labels as written, e.g. `x{code="200"}`. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const space = line.lastIndexOf(" ");
+    out.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return out;
+}
+
+/** The samples of one metric name, in the order the scrape lists them. */
+function family(all: Map<string, number>, name: string): Array<[string, number]> {
+  return [...all].filter(([key]) => key.startsWith(name + "{"));
+}
+
+async function scrape(port: number): Promise<Map<string, number>> {
+  const r = await get(port, "/metrics");
+  assert.equal(r.status, 200);
+  assert.equal(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  return samples(r.text);
+}
+
 async function waitUntilReady(port: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -405,12 +428,156 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
     }
   });
 
+  void test("FAULT_ERROR_PERCENT=20 fails exactly every 5th request to / and nothing else; logged at start", async () => {
+    const { app, port, line } = await startListening({
+      STARTUP_DELAY_MS: "0",
+      FAULT_ERROR_PERCENT: "20",
+      APP_VERSION: "2.0.0-faulty",
+      POD_NAME: "pod-under-test",
+    });
+    try {
+      assert.equal(line.faultErrorPercent, 20);
+      await waitUntilReady(port, 5_000);
+
+      const failed: number[] = [];
+      for (let n = 1; n <= 100; n++) {
+        const r = await get(port, "/");
+        if (r.status === 500) {
+          failed.push(n);
+          assert.deepEqual(r.json(), { error: "injected fault", version: "2.0.0-faulty", pod: "pod-under-test" });
+        } else {
+          assert.equal(r.status, 200, `request ${String(n)}`);
+        }
+        // Interleaved, so a fault meant for / would show up on them.
+        for (const path of ["/healthz", "/readyz", "/version", "/metrics"]) {
+          assert.equal((await get(port, path)).status, 200, `${path} after request ${String(n)}`);
+        }
+      }
+      assert.deepEqual(
+        failed,
+        Array.from({ length: 20 }, (_, i) => (i + 1) * 5),
+      );
+
+      // 80 greetings and 100 /version answers; the probes and scrapes not at all.
+      const m = await scrape(port);
+      assert.deepEqual(family(m, "http_requests_total"), [
+        ['http_requests_total{version="2.0.0-faulty",code="200"}', 180],
+        ['http_requests_total{version="2.0.0-faulty",code="500"}', 20],
+      ]);
+      assert.equal(m.get('http_request_duration_seconds_count{version="2.0.0-faulty"}'), 200);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("without FAULT_ERROR_PERCENT no request fails and the start log has no faultErrorPercent", async () => {
+    const { app, port, line } = await startListening({ STARTUP_DELAY_MS: "0" });
+    try {
+      assert.equal("faultErrorPercent" in line, false);
+      const statuses = new Map<number, number>();
+      for (let n = 1; n <= 100; n++) {
+        const { status } = await get(port, "/");
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+      assert.deepEqual([...statuses], [[200, 100]]);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("/metrics counts / and /version by code and version, times them, and skips probes and itself", async () => {
+    // A quote and a backslash in the version: the label value must be escaped.
+    const { app, port } = await startListening({ STARTUP_DELAY_MS: "0", APP_VERSION: 'v"1\\' });
+    const v = 'version="v\\"1\\\\"';
+    try {
+      await waitUntilReady(port, 5_000);
+      for (let i = 0; i < 3; i++) assert.equal((await get(port, "/")).status, 200);
+      for (let i = 0; i < 2; i++) assert.equal((await get(port, "/version")).status, 200);
+      for (let i = 0; i < 2; i++) assert.equal((await get(port, "/?delayMs=abc")).status, 400);
+      assert.equal((await get(port, "/", { method: "POST" })).status, 405);
+      assert.equal((await get(port, "/?delayMs=300")).status, 200);
+      // Not the service's traffic: not counted.
+      for (let i = 0; i < 5; i++) {
+        await get(port, "/healthz");
+        await get(port, "/readyz");
+        await get(port, "/metrics");
+      }
+      assert.equal((await get(port, "/nope")).status, 404);
+
+      // A client that hangs up before its answer got no status: not counted.
+      await assert.rejects(get(port, "/?delayMs=2000", { timeoutMs: 200 }), /timed out/);
+      await sleep(100);
+
+      const m = await scrape(port);
+      assert.deepEqual(family(m, "http_requests_total"), [
+        [`http_requests_total{${v},code="200"}`, 6],
+        [`http_requests_total{${v},code="400"}`, 2],
+        [`http_requests_total{${v},code="405"}`, 1],
+      ]);
+
+      const buckets = family(m, "http_request_duration_seconds_bucket");
+      assert.deepEqual(
+        buckets.map(([key]) => key),
+        ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"].map(
+          (le) => `http_request_duration_seconds_bucket{${v},le="${le}"}`,
+        ),
+      );
+      const counts = buckets.map(([, n]) => n);
+      for (let i = 1; i < counts.length; i++) {
+        assert.ok((counts[i] ?? 0) >= (counts[i - 1] ?? 0), `cumulative: ${counts.join(" ")}`);
+      }
+      assert.equal(counts.at(-1), 9, "+Inf holds every counted request");
+      assert.equal(m.get(`http_request_duration_seconds_count{${v}}`), 9);
+      // The 300 ms request is above 0.25 s; nothing took 10 s.
+      assert.ok((counts[5] ?? 0) <= 8, `le=0.25: ${String(counts[5])}`);
+      assert.equal(counts[10], 9, "le=10");
+      const sum = m.get(`http_request_duration_seconds_sum{${v}}`) ?? 0;
+      assert.ok(sum >= 0.3 && sum < 5, `sum ${String(sum)}`);
+
+      // Scraping is not counted either: the next scrape shows the same.
+      assert.deepEqual(await scrape(port), m);
+    } finally {
+      app.kill();
+    }
+  });
+
+  void test("/metrics answers during the drain with the last counts", async () => {
+    const { app, port } = await startListening({ STARTUP_DELAY_MS: "0", APP_VERSION: "9.9.9", DRAIN_TIMEOUT_MS: "10000" });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await get(port, "/")).status, 200);
+      // Sent before the signal, completed after it: a scrape racing the shutdown.
+      const scrapeInFlight = await startRawRequest(port, "/metrics");
+      await sleep(100);
+      app.child.kill("SIGTERM");
+      await app.waitForLog("draining");
+
+      let raw: string;
+      try {
+        raw = await scrapeInFlight.finish();
+      } finally {
+        scrapeInFlight.destroy();
+      }
+      assert.match(raw, /^HTTP\/1\.1 200 /);
+      assert.match(raw, /\r\nContent-Type: text\/plain; version=0\.0\.4; charset=utf-8\r\n/i);
+      assert.match(raw, /\r\nConnection: close\r\n/i);
+      const m = samples(raw.slice(raw.indexOf("\r\n\r\n") + 4));
+      assert.deepEqual(family(m, "http_requests_total"), [['http_requests_total{version="9.9.9",code="200"}', 2]]);
+
+      const exit = await withTimeout(app.exited, 5_000, "app exit after drain");
+      assert.deepEqual([exit.code, exit.signal], [0, null]);
+    } finally {
+      app.kill();
+    }
+  });
+
   void test("invalid env exits 1 naming the variable and value", async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: "abc" }, /PORT='abc'.*0 to 65535/],
       [{ PORT: "70000" }, /PORT='70000'/],
       [{ STARTUP_DELAY_MS: "-5" }, /STARTUP_DELAY_MS='-5'/],
       [{ DRAIN_TIMEOUT_MS: "1.5" }, /DRAIN_TIMEOUT_MS='1.5'/],
+      [{ FAULT_ERROR_PERCENT: "101" }, /FAULT_ERROR_PERCENT='101'.*from 0 to 100 with at most 2 decimals/],
+      [{ FAULT_ERROR_PERCENT: "1.234" }, /FAULT_ERROR_PERCENT='1\.234'/],
     ];
     for (const [env, expected] of cases) {
       const app = startApp(env);
