@@ -150,3 +150,11 @@ export function requireStacks(existing: readonly string[], args: readonly (reado
       throw new UsageError(`${argument} = "${name}": no such stack (stacks: ${existing.join(", ") || "none"}); name an existing stack`);
   }
 }
+
+/** A whole-number option from 1 to `max`; the error names the option, its value and the range. */
+export function wholeNumberOption(option: string, text: string, max: number, why: string): number {
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${option} ${text}: allowed a whole number from 1 to ${max} (${why})`);
+  return n;
+}

@@ -6,7 +6,9 @@
 import * as fs from "node:fs";
 import { command, UsageError } from "../command";
 import { openStack, previewJson } from "../engine/workspace";
-import { rolloutPlan, type PreviewJson, type StateResource } from "../plan/rollout-plan";
+import { changesBetween } from "../ledger/source";
+import { readLedger } from "../ledger/store";
+import { rolloutPlan, type PreviewJson, type ServiceChangelog, type StateResource } from "../plan/rollout-plan";
 
 /** The arguments, each a stack and perhaps a saved preview; a bad one is a usage error. */
 function parseTargets(positionals: readonly string[]): { stack: string; file: string | undefined }[] {
@@ -46,6 +48,20 @@ async function currentResources(cwd: string, stack: string): Promise<StateResour
   return state.deployment?.resources ?? [];
 }
 
+/**
+ * Each service's changelog: the commits from its live release (the newest live entry of the stack's ledger) to
+ * this checkout. None for a stack whose ledger cannot be read (a preview file of a stack not reachable here).
+ */
+async function changelogs(cwd: string, stack: string): Promise<Record<string, ServiceChangelog>> {
+  const ledger = await readLedger(await openStack(cwd, stack)).catch(() => []);
+  const out: Record<string, ServiceChangelog> = {};
+  for (const e of ledger) {
+    if (e.outcome !== "live" || e.service === "" || e.to === "" || e.service in out) continue;
+    out[e.service] = { tag: e.tag, from: e.to, changes: changesBetween(cwd, e.to, "HEAD") };
+  }
+  return out;
+}
+
 export default command({
   name: "plan",
   summary: "the rollout plan of stacks as markdown, for a pull-request comment",
@@ -57,7 +73,7 @@ export default command({
     const stacks = [];
     for (const { stack, file } of parseTargets(positionals)) {
       const current = file === undefined ? await currentResources(cwd, stack) : undefined;
-      stacks.push({ stack, preview: await preview(cwd, stack, file), current });
+      stacks.push({ stack, preview: await preview(cwd, stack, file), current, changelogs: await changelogs(cwd, stack) });
     }
     process.stdout.write(`${rolloutPlan(stacks)}\n`);
   },

@@ -10,6 +10,9 @@ import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { repositoryOf } from "../../components/image/reference";
 import { copyImage, pullRepository, registryLogins } from "../release/copy-image";
+import { digestOf } from "../ledger/entry";
+import { builtFrom, refuseQuarantined } from "../ledger/lookup";
+import { readLedger } from "../ledger/store";
 import { releaseDigests } from "../release/deliver";
 import { liveDeployment, unhealthyAt } from "../release/live";
 import { configuredServices, pickService } from "../release/services";
@@ -20,9 +23,10 @@ const TOOLCHAIN_ROOT = path.join(__dirname, "..", "..");
 export default command({
   name: "promote",
   summary: "release on <to> the image <from> runs, by digest, once <from> runs it healthy; no rebuild",
-  usage: "<from> <to> [--service <name>]",
+  usage: "<from> <to> [--service <name>] [--force]",
   options: {
     service: { type: "string", value: "<name>", description: "the service to promote (default: the stacks' only one)" },
+    force: { type: "boolean", default: false, description: "release a quarantined digest anyway (one whose release was aborted)" },
   },
   common: ["timeout"],
   positionals: true,
@@ -35,13 +39,21 @@ export default command({
       ["<from>", from],
       ["<to>", to],
     ]);
-    const source = await stackOutputs(await openStack(cwd, from));
+    const sourceStack = await openStack(cwd, from);
+    const source = await stackOutputs(sourceStack);
     const service = pickService(source, from, options.service);
     if (!service.imageRef || !service.imageTag)
       throw new Error(`stack ${from} has no output imageRef for ${service.name}: it has never been released; release it first`);
     const why = unhealthyAt(await liveDeployment(cwd, from, source, service), service.imageRef);
     if (why) throw new Error(`not promoting ${from} to ${to}: ${why}; promote only what runs healthy`);
     const target = await openStack(cwd, to);
+    const [fromLedger, toLedger] = await Promise.all([readLedger(sourceStack), readLedger(target)]);
+    const digest = digestOf(service.imageRef);
+    if (!options.force)
+      refuseQuarantined(digest, [
+        [from, fromLedger],
+        [to, toLedger],
+      ]);
     // A target that declares services must ship this one (promoting api's image into web would be a silent
     // mix-up); a target of one service from the stack-wide keys takes it whatever its name.
     const config = await target.getAllConfig();
@@ -52,14 +64,11 @@ export default command({
         `stack ${to} has no service ${into} (its services: ${configured.join(", ")}): promote a service between stacks that both ship it`,
       );
     console.log(`${from} runs ${service.name} ${service.imageTag} (${service.imageRef}), rollout complete: promoting to ${to}`);
-    const imageRef = await intoTargetRegistry(
-      service.imageRef,
-      service.imageTag,
-      (await openStack(cwd, from)).getAllConfig(),
-      config,
-      into,
-    );
-    await releaseDigests({ stack: target, cwd, timeoutSeconds }, [{ service: into, imageRef, tag: service.imageTag }]);
+    const imageRef = await intoTargetRegistry(service.imageRef, service.imageTag, sourceStack.getAllConfig(), config, into);
+    const commit = builtFrom(fromLedger, digest);
+    await releaseDigests({ stack: target, cwd, timeoutSeconds, kind: "promote" }, [
+      { service: into, imageRef, tag: service.imageTag, ...(commit ? { commit } : {}) },
+    ]);
     console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${imageRef}), built once, for ${from}`);
   },
 });

@@ -42,7 +42,7 @@ export default command({
     const refreshed = await stack.refresh({ clearPendingCreates: true, onError: streamed.onError });
     console.log(`2/3 pulumi refresh: ${JSON.stringify(refreshed.summary.resourceChanges ?? {})}`);
     console.log("3/3 the release again");
-    const after = await releaseStack({ stack, cwd, timeoutSeconds });
+    const after = await releaseStack({ stack, cwd, timeoutSeconds, kind: "recover" });
     const running = servicesOf(after).map((svc) => `${svc.imageTag ?? "?"} (${svc.imageRef ?? "?"})`);
     console.log(`recovered: ${name} runs ${servicesOf(after).length === 1 ? running[0] : versions(after)}`);
   },

@@ -7,6 +7,9 @@
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
 import { releaseDigests } from "../release/deliver";
+import { digestOf } from "../ledger/entry";
+import { builtFrom, refuseQuarantined } from "../ledger/lookup";
+import { readLedger } from "../ledger/store";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
 import { pickService, servicesOf } from "../release/services";
@@ -14,10 +17,11 @@ import { pickService, servicesOf } from "../release/services";
 export default command({
   name: "rollback",
   summary: "release the stack's previous good release again, by digest",
-  usage: "<stack> [--service <name>] [--to <imageRef>]",
+  usage: "<stack> [--service <name>] [--to <imageRef>] [--force]",
   options: {
     service: { type: "string", value: "<name>", description: "the service to roll back (default: the stack's only one)" },
     to: { type: "string", value: "<imageRef>", description: "the good release to return to (default: the newest one not running)" },
+    force: { type: "boolean", default: false, description: "release a quarantined digest anyway (one whose release was aborted)" },
   },
   common: ["timeout"],
   positionals: true,
@@ -32,7 +36,10 @@ export default command({
     // One service: the stack's name, as before services existed; several: <stack>/<service>.
     const label = servicesOf(outputs).length === 1 ? name : `${name}/${service.name}`;
     const of = `stack ${label}`;
-    const history = await goodReleases(stack, { name: service.name, only: servicesOf(outputs).length === 1 });
+    const [history, ledger] = await Promise.all([
+      goodReleases(stack, { name: service.name, only: servicesOf(outputs).length === 1 }),
+      readLedger(stack),
+    ]);
     if (history.length === 0)
       throw new Error(`${of} has no recorded good release (releases through make up or tagship ship record them): nothing to roll back to`);
     const live = await liveDeployment(cwd, name, outputs, service);
@@ -43,8 +50,12 @@ export default command({
       );
     if (!target)
       throw new Error(`${of} runs its only recorded good release (${live.version}, ${live.image}): nothing older to roll back to`);
+    if (!options.force) refuseQuarantined(digestOf(target.imageRef), [[name, ledger]]);
     console.log(`${of} runs ${live.version} (${live.image}); rolling back to ${target.tag} (${target.imageRef}, live since ${target.at})`);
-    await releaseDigests({ stack, cwd, timeoutSeconds }, [{ service: service.name, imageRef: target.imageRef, tag: target.tag }]);
+    const commit = builtFrom(ledger, digestOf(target.imageRef));
+    await releaseDigests({ stack, cwd, timeoutSeconds, kind: "rollback" }, [
+      { service: service.name, imageRef: target.imageRef, tag: target.tag, ...(commit ? { commit } : {}) },
+    ]);
     console.log(`rolled back: ${label} runs ${target.tag} (${target.imageRef})`);
   },
 });

@@ -15,12 +15,14 @@ import { releaseDigests, releaseStack, type Pin, type ReleaseOptions } from "../
 import type { Outputs } from "../release/gitops";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
-import { configuredServices, servicesOf } from "../release/services";
+import { refuseQuarantined } from "../ledger/lookup";
+import { readLedger } from "../ledger/store";
+import { configuredImages, configuredServices, servicesOf } from "../release/services";
 
 export default command({
   name: "ship",
   summary: "release a stack: pulumi up, then in gitops mode the push and the wait for Argo CD; ends when live",
-  usage: "[--service <name>] [--rollback-on-failure]",
+  usage: "[--service <name>] [--rollback-on-failure] [--force]",
   options: {
     service: {
       type: "string",
@@ -33,6 +35,7 @@ export default command({
       default: false,
       description: "if the release does not go live, release the last good digest again (and still exit 1)",
     },
+    force: { type: "boolean", default: false, description: "release a quarantined digest anyway (one whose release was aborted)" },
   },
   common: ["stack", "timeout"],
   positionals: false,
@@ -42,6 +45,7 @@ export default command({
     const [names, before] = await Promise.all([stackNames(cwd), stackOutputs(stack)]);
     requireStacks(names, [["--stack", name]]);
     const targets = options.service === undefined ? undefined : await serviceTargets(stack, before, options.service);
+    if (!options.force) await refusePinnedQuarantine(stack, before, options.service);
     const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before, ...(targets ? { targets } : {}) };
     try {
       await releaseStack(release);
@@ -81,7 +85,7 @@ async function rollBack(release: ReleaseOptions, failure: Error): Promise<never>
   }
   const what = pins.map((p) => `${services.length === 1 ? "" : `${p.service} `}${p.tag} (${p.imageRef})`).join(", ");
   console.error(`release failed: ${failure.message.split("\n")[0]}\nrolling back to the last good release: ${what}`);
-  await releaseDigests({ stack, cwd, timeoutSeconds, before: outputs }, pins);
+  await releaseDigests({ stack, cwd, timeoutSeconds, before: outputs, kind: "rollback" }, pins);
   throw new Error(`${failure.message}\nrolled back: stack ${stack.name} runs ${what} again`);
 }
 
@@ -98,4 +102,18 @@ async function serviceTargets(stack: Stack, before: Outputs, service: string): P
     );
   const project = (await stack.workspace.projectSettings()).name;
   return serviceResourceNames(service).map((n) => `urn:pulumi:${stack.name}::${project}::**::${n}`);
+}
+
+/**
+ * Refuses a release whose config pins a service (imageRef) to a quarantined digest, before anything runs. A build's
+ * digest is known only once built, inside the update.
+ */
+async function refusePinnedQuarantine(stack: Stack, before: Outputs, service: string | undefined): Promise<void> {
+  const pinned = configuredImages(
+    await stack.getAllConfig(),
+    servicesOf(before).map((s) => s.name),
+  ).filter((c) => c.digest !== "" && (service === undefined || c.service === service));
+  if (pinned.length === 0) return;
+  const ledger = await readLedger(stack);
+  for (const c of pinned) refuseQuarantined(c.digest, [[stack.name, ledger]]);
 }

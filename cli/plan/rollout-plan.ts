@@ -3,8 +3,10 @@
  * service, in a few lines of markdown. Old and new image digest, replicas, surge and unavailable, the number
  * of batches and an estimate of the duration from the probe settings, the disruption budget, and every
  * replacement or deletion (a replaced Deployment loudly: Kubernetes deletes every pod before the new ones
- * start). Pure: cli/commands/plan.ts reads the files and prints.
+ * start), and the commits the change brings to each service since its live release (its changelog). Pure:
+ * cli/commands/plan.ts reads the files, the ledger and git, and prints.
  */
+import type { Change } from "../ledger/source";
 
 /** The part of `pulumi preview --json` that the plan reads. */
 export interface PreviewJson {
@@ -72,6 +74,8 @@ export interface StateResource {
 
 /** GitHub refuses a comment above 65,536 characters; the whole plan stays well under it. */
 export const MAX_COMMENT_CHARS = 60_000;
+/** Commits listed per service; the rest are counted. */
+const MAX_LISTED_COMMITS = 30;
 /** Changed resources listed per stack; the rest are counted. */
 const MAX_LISTED_CHANGES = 40;
 
@@ -131,8 +135,33 @@ const code = (v: string | number | undefined) =>
   v === undefined || v === "" ? "–" : String(v).includes(UNKNOWN) ? "computed by `pulumi up` (a new build)" : `\`${v}\``;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The markdown plan of one stack's preview, with its current resources when known. */
-export function stackPlan(stack: string, preview: PreviewJson, current: readonly StateResource[] = []): string {
+/** What a service's live release was built from, and the commits from there to the proposed version. */
+export interface ServiceChangelog {
+  /** The live release's version and commit. */
+  readonly tag: string;
+  readonly from: string;
+  /** `git log from..HEAD`; undefined when git cannot list them (the commit is not in this clone's history). */
+  readonly changes: readonly Change[] | undefined;
+}
+
+/** The changelog lines of a service: the commits since its live release, newest first. */
+function changelogPlan(log: ServiceChangelog | undefined): string[] {
+  if (!log) return [];
+  const since = `since the live release (${log.tag || "no version"}, \`${log.from.slice(0, 7)}\`)`;
+  if (log.changes === undefined) return ["", `Changes ${since}: unknown, that commit is not in this checkout's history.`];
+  if (log.changes.length === 0) return ["", `Changes ${since}: none.`];
+  const listed = log.changes.slice(0, MAX_LISTED_COMMITS).map((c) => `- \`${c.commit.slice(0, 7)}\` ${c.subject} (${c.author})`);
+  const more = log.changes.length > MAX_LISTED_COMMITS ? [`- … and ${log.changes.length - MAX_LISTED_COMMITS} older`] : [];
+  return ["", `Changes ${since}: ${log.changes.length} commit${log.changes.length === 1 ? "" : "s"}`, "", ...listed, ...more];
+}
+
+/** The markdown plan of one stack's preview, with its current resources and its services' changelogs when known. */
+export function stackPlan(
+  stack: string,
+  preview: PreviewJson,
+  current: readonly StateResource[] = [],
+  changelogs: Readonly<Record<string, ServiceChangelog>> = {},
+): string {
   const steps = preview.steps ?? [];
   const lines = [`### Rollout plan: stack \`${stack}\``, ""];
   // One section per service: each Deployment the preview or the current state names.
@@ -148,7 +177,12 @@ export function stackPlan(stack: string, preview: PreviewJson, current: readonly
     const service = name.replace(/-deployment$/, "");
     if (deployments.length > 1) lines.push(...(i > 0 ? [""] : []), `#### Service \`${service}\``, "");
     const hpa = autoscalerOf(steps, current, `${service}-hpa`);
-    lines.push(...deploymentPlan(steps, current, name, hpa), ...autoscalerPlan(hpa), ...pdbPlan(steps, current, `${service}-pdb`));
+    lines.push(
+      ...deploymentPlan(steps, current, name, hpa),
+      ...autoscalerPlan(hpa),
+      ...pdbPlan(steps, current, `${service}-pdb`),
+      ...changelogPlan(changelogs[service]),
+    );
   }
 
   // Replacements and deletions first, loudest for the Deployment.
@@ -267,10 +301,17 @@ function pdbPlan(steps: readonly PreviewStep[], current: readonly StateResource[
 }
 
 /** The plans of several stacks, cut to fit one pull-request comment however large the previews. */
-export function rolloutPlan(stacks: readonly { stack: string; preview: PreviewJson; current?: readonly StateResource[] }[]): string {
+export function rolloutPlan(
+  stacks: readonly {
+    stack: string;
+    preview: PreviewJson;
+    current?: readonly StateResource[];
+    changelogs?: Readonly<Record<string, ServiceChangelog>>;
+  }[],
+): string {
   const budget = Math.floor(MAX_COMMENT_CHARS / Math.max(1, stacks.length)) - 100;
-  const parts = stacks.map(({ stack, preview, current }) => {
-    const plan = stackPlan(stack, preview, current);
+  const parts = stacks.map(({ stack, preview, current, changelogs }) => {
+    const plan = stackPlan(stack, preview, current, changelogs);
     if (plan.length <= budget) return plan;
     // Cut at a line, and close the details block if the cut left it open, so that the markdown stays valid.
     const cut = plan.slice(0, plan.lastIndexOf("\n", budget));

@@ -7,7 +7,9 @@
  * that already runs, the pods are watched throughout and the picture of the rollout is written (timeline.ts),
  * live or not. Every release times its phases (phases.ts), prints them, and records them (record.ts).
  */
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { ReleaseKind } from "../ledger/entry";
+import { openRelease, type PinnedSource } from "../ledger/record";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
 import { RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
 import { repoPathOf, retireManifests, type Outputs } from "./gitops";
@@ -27,6 +29,10 @@ export interface ReleaseOptions {
   readonly before?: Outputs;
   /** Update only the resources with these URNs (wildcards allowed): `ship --service`. @default the whole stack */
   readonly targets?: readonly string[];
+  /** The command that releases, as the stack's ledger records it. @default "ship" */
+  readonly kind?: ReleaseKind;
+  /** The services pinned by digest (promote, rollback), with the commits their images were built from. */
+  readonly pins?: readonly PinnedSource[];
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
@@ -35,12 +41,29 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   // A picture needs pods to watch: a stack that has a namespace on a cluster already.
   const recorder =
     before.namespace && before.cluster ? await recordRollout(o.cwd, o.stack.name, before, clock.origin).catch(() => undefined) : undefined;
+  const ledger = await openRelease(o.stack, o.cwd, o.kind ?? "ship");
+  const engine = { changed: false };
   let outcome = "failed";
+  let after: Outputs | undefined;
+  let reason = "";
   try {
-    const after = await upAndWait(o, before, clock);
+    after = await upAndWait(o, before, clock, engine);
     outcome = `live, ${versions(after)}`;
     return after;
+  } catch (e) {
+    reason = e instanceof Error ? e.message : String(e);
+    throw e;
   } finally {
+    const config = after ? {} : await o.stack.getAllConfig().catch(() => ({}));
+    await ledger.close({
+      outcome: after ? "live" : "failed",
+      reason,
+      before,
+      after,
+      config,
+      pins: o.pins ?? [],
+      changedResources: engine.changed,
+    });
     const record = {
       cwd: o.cwd,
       stackName: o.stack.name,
@@ -63,7 +86,7 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
  * first: a second program run with its plugins and policy pack would add seconds to every release, and the
  * update checks the same config and policies before it changes anything.
  */
-async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
+async function up(o: ReleaseOptions, clock: PhaseClock, engine: { changed: boolean }): Promise<void> {
   clock.mark("engine: start");
   // The engine's process inherits this one's environment: how the program learns the command's --timeout.
   process.env[RELEASE_TIMEOUT_VARIABLE] = String(o.timeoutSeconds);
@@ -72,7 +95,7 @@ async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
       policyPacks: policyPacks(o.cwd),
       ...(o.targets ? { target: [...o.targets] } : {}),
       ...streamed,
-      onEvent: engineEvents(clock),
+      onEvent: withChanges(engineEvents(clock), engine),
     });
   } catch (e) {
     // The engine's own output, streamed above, says why; the Automation API's error repeats all of it.
@@ -80,13 +103,22 @@ async function up(o: ReleaseOptions, clock: PhaseClock): Promise<void> {
   }
 }
 
-async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock): Promise<Outputs> {
+/** The engine's events passed on, noting whether the update changed any resource (its summary says). */
+function withChanges(onEvent: (e: EngineEvent) => void, engine: { changed: boolean }): (e: EngineEvent) => void {
+  return (e) => {
+    onEvent(e);
+    const counts = e.summaryEvent?.resourceChanges ?? {};
+    if (Object.entries(counts).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) engine.changed = true;
+  };
+}
+
+async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock, engine: { changed: boolean }): Promise<Outputs> {
   // Read while the update runs, so that recording the release once it is live is one write per service.
   const only = servicesOf(before).length === 1;
   const history = new Map(
     servicesOf(before).map((svc) => [svc.name, entries(o.stack, { name: svc.name, only }).catch(() => undefined)] as const),
   );
-  await up(o, clock);
+  await up(o, clock, engine);
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
   const after = await stackOutputs(o.stack, { required: true });
@@ -112,11 +144,7 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock):
 }
 
 /** One service pinned to an image by digest. */
-export interface Pin {
-  readonly service: string;
-  readonly imageRef: string;
-  readonly tag: string;
-}
+export type Pin = PinnedSource;
 
 /**
  * Pins services of the stack to images by digest (no build) and releases the stack: how promote and rollback
@@ -140,5 +168,5 @@ export async function releaseDigests(o: ReleaseOptions, pins: readonly Pin[]): P
       `stack ${o.stack.name}: ${prefix(p.service)}imageRef = ${p.imageRef}, ${prefix(p.service)}imageTag = ${p.tag} (to release a new build later: pulumi config rm --path ${prefix(p.service)}imageRef)`,
     );
   }
-  return releaseStack(o);
+  return releaseStack({ ...o, pins });
 }

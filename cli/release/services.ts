@@ -2,6 +2,7 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { ServiceOutputs } from "../../release";
 import { UsageError } from "../command";
+import { digestOf } from "../ledger/entry";
 import type { Outputs } from "./gitops";
 
 /** A service as its stack's outputs name it. */
@@ -64,4 +65,28 @@ export function servicesConfig(config: ConfigMap): Record<string, Record<string,
   } catch {
     return undefined;
   }
+}
+
+/** A service's version and, when it is pinned by imageRef, its digest ("" when built), as its stack's config gives them. */
+export interface ConfiguredImage {
+  readonly service: string;
+  readonly tag: string;
+  readonly digest: string;
+}
+
+/**
+ * The version (and digest, when pinned by imageRef) the config gives each service: a service's own keys, else the
+ * stack-wide ones. A stack without `services` ships one service, named as its outputs name it.
+ */
+export function configuredImages(config: ConfigMap, running: readonly string[]): ConfiguredImage[] {
+  const stackWide = (key: string) => config[`tagship:${key}`]?.value ?? "";
+  const services = servicesConfig(config);
+  if (services === undefined) {
+    const name = running.length === 1 ? (running[0] ?? "") : "";
+    return name === "" ? [] : [{ service: name, tag: stackWide("imageTag"), digest: digestOf(stackWide("imageRef")) }];
+  }
+  return Object.entries(services).map(([service, fields]) => {
+    const own = (key: string) => (typeof fields?.[key] === "string" ? fields[key] : undefined);
+    return { service, tag: own("imageTag") ?? stackWide("imageTag"), digest: digestOf(own("imageRef") ?? stackWide("imageRef")) };
+  });
 }

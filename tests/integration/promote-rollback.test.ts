@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type { LedgerEntry } from "../../cli/ledger/entry";
+import { finishRelease, releaseId } from "../../cli/ledger/store";
 import { cliCommand, newStack, pulumiCli, sandbox, ship, type Sandbox } from "./engine";
 import { clearNamespace, Kube, kubectl, LAB_STACK, pollUntil } from "./kube";
 import { releaseUnderLoad } from "./load";
@@ -165,5 +167,70 @@ describe("promotion and rollback by digest", () => {
     const axisY = /<line x1="\d+" y1="([\d.]+)"/.exec(svg)?.[1];
     const replicasY = /<line x1="\d+" y1="([\d.]+)"[^>]*stroke-dasharray/.exec(svg)?.[1];
     assert.deepEqual([lastY("new"), lastY("old")], [replicasY, axisY]);
+  });
+
+  it("each stack's ledger holds its releases newest first: kind, outcome, version and digest", async () => {
+    const ledger = async (stack: string) => {
+      const run = await command("log", stack, "--json");
+      assert.equal(run.code, 0, run.output);
+      return (JSON.parse(run.output) as LedgerEntry[]).map((e) => [e.kind, e.outcome, e.service, e.tag, e.digest.slice(0, 19)]);
+    };
+    const digestOf = (ref: string) => ref.slice(ref.indexOf("@") + 1, ref.indexOf("@") + 20);
+    const [one, two] = [(await ledger(SRC))[1]?.[4], (await ledger(SRC))[0]?.[4]];
+    assert.deepEqual(await ledger(SRC), [
+      ["ship", "live", "hello", "2.0.0", two],
+      ["ship", "live", "hello", "1.0.0", one],
+    ]);
+    assert.equal(two, digestOf(await imageRef(SRC)));
+    const dst = await ledger(DST);
+    assert.deepEqual(dst.slice(0, 5), [
+      ["rollback", "live", "hello", "1.0.0", one],
+      ["ship", "failed", "hello", "9.9.9", dst[1]?.[4]],
+      ["rollback", "live", "hello", "1.0.0", one],
+      ["promote", "live", "hello", "2.0.0", two],
+      ["promote", "live", "hello", "1.0.0", one],
+    ]);
+    assert.match(String(dst[1]?.[4]), /^sha256:/, "the failed release's pinned digest");
+    assert.deepEqual(await ledger(FAR), [["promote", "live", "hello", "1.0.0", one]]);
+  });
+
+  it("a digest whose release was aborted is quarantined: promote and rollback refuse it unless --force", async () => {
+    const bad = await imageRef(SRC); // 2.0.0
+    const digest = bad.slice(bad.indexOf("@") + 1);
+    // An aborted release of 2.0.0 on the target, as a canary's abort records one.
+    const start = Date.now();
+    const aborted: LedgerEntry = {
+      release: releaseId(start),
+      kind: "ship",
+      outcome: "aborted",
+      service: "hello",
+      tag: "2.0.0",
+      digest,
+      from: "",
+      to: "",
+      dirty: false,
+      who: "canary",
+      start,
+      end: start + 1000,
+      reason: "success rate 80.0% below 95.0% over 512 requests",
+    };
+    await finishRelease(stacks[DST]!, aborted.release, [aborted]);
+
+    const promote = await command("promote", SRC, DST);
+    assert.equal(promote.code, 1, promote.output);
+    assert.match(
+      promote.output,
+      new RegExp(
+        `${digest} \\(2\\.0\\.0 of hello\\) is quarantined: its release on stack it-dst was aborted at .*success rate 80\\.0% .*--force`,
+      ),
+    );
+    const rollback = await command("rollback", DST, "--to", bad);
+    assert.equal(rollback.code, 1, rollback.output);
+    assert.match(rollback.output, /is quarantined: its release on stack it-dst was aborted/);
+    assert.equal((await running(DST)).version, "1.0.0", "nothing was released");
+
+    const forced = await command("promote", SRC, DST, "--force");
+    assert.equal(forced.code, 0, forced.output);
+    assert.equal((await running(DST)).version, "2.0.0");
   });
 });

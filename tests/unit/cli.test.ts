@@ -33,6 +33,8 @@ const VALID: Record<string, readonly string[]> = {
   promote: ["dev", "staging"],
   rollback: ["dev"],
   recover: ["--stack", "dev"],
+  log: ["dev"],
+  stats: ["dev"],
   plan: ["dev"],
   "env-new": ["staging"],
   "env-rm": ["staging"],
@@ -45,6 +47,8 @@ const MISSING: Record<string, readonly string[]> = {
   promote: ["dev"],
   rollback: [],
   recover: [],
+  log: [],
+  stats: [],
   plan: [],
   "env-new": [],
   "env-rm": [],
@@ -141,12 +145,26 @@ describe("tagship command line", () => {
     });
   }
 
+  it("log --limit and stats --days: a value that is no whole number in range is exit 2, naming it and the range", async () => {
+    for (const [c, option, max] of [
+      ["log", "limit", 500],
+      ["stats", "days", 3650],
+    ] as const) {
+      for (const bad of ["0", "-1", "abc", "2.5", String(max + 1)]) {
+        const run = await tagship(c, "dev", "--cwd", project, `--${option}=${bad}`);
+        assert.equal(run.code, 2, `${c} --${option}=${bad}: ${run.output}`);
+        assert.match(run.output, new RegExp(`--${option} ${bad.replace(".", "\\.")}: allowed a whole number from 1 to ${max}`));
+      }
+    }
+    assert.equal(contents(), snapshot);
+  });
+
   it("the launcher: `npx tagship --help` and `npm run tagship -- <command> --help` print the same help", async () => {
     const run = promisify(execFile);
     const npx = await run("npx", ["--no-install", "tagship", "--help"], { cwd: ROOT, encoding: "utf8" });
     assert.match(npx.stdout, /^commands:$/m);
     for (const c of COMMANDS) assert.match(npx.stdout, new RegExp(`^  ${c.name} `, "m"));
     const npm = await run("npm", ["run", "--silent", "tagship", "--", "promote", "--help"], { cwd: ROOT, encoding: "utf8" });
-    assert.match(npm.stdout, /^usage: tagship promote <from> <to> \[--service <name>\] \[--timeout <s>\] \[--cwd <dir>\]$/m);
+    assert.match(npm.stdout, /^usage: tagship promote <from> <to> \[--service <name>\] \[--force\] \[--timeout <s>\] \[--cwd <dir>\]$/m);
   });
 });
