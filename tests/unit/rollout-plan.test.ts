@@ -148,6 +148,26 @@ describe("rollout plan", () => {
     assert.match(web ?? "", /PodDisruptionBudget: maxUnavailable 2/);
   });
 
+  it("lists each service's commits since its live release: up to 30, the rest counted; says when git cannot tell", () => {
+    const preview = { steps: [update(spec(), spec({ image: digest("b"), version: "1.1.0" }))] };
+    const changes = Array.from({ length: 32 }, (_, i) => ({
+      commit: `${String(i).padStart(2, "0")}${"f".repeat(38)}`,
+      committed: 0,
+      author: "Ada",
+      subject: `change ${i}`,
+    }));
+    const plan = stackPlan("dev", preview, [], { hello: { tag: "1.0.0", from: "abcdef0123", changes } });
+    assert.match(plan, /Changes since the live release \(1\.0\.0, `abcdef0`\): 32 commits\n\n- `00fffff` change 0 \(Ada\)\n/);
+    assert.match(plan, /- `29fffff` change 29 \(Ada\)\n- … and 2 older/);
+    assert.doesNotMatch(plan, /change 30/);
+    assert.match(
+      stackPlan("dev", preview, [], { hello: { tag: "1.0.0", from: "abcdef0123", changes: undefined } }),
+      /Changes since the live release \(1\.0\.0, `abcdef0`\): unknown, that commit is not in this checkout's history\./,
+    );
+    assert.match(stackPlan("dev", preview, [], { hello: { tag: "1.0.0", from: "abcdef0123", changes: [] } }), /: none\./);
+    assert.doesNotMatch(stackPlan("dev", preview), /Changes since/, "no ledger, no changelog");
+  });
+
   it("stays under GitHub's 65,536-character comment limit however large the previews", () => {
     const many: PreviewJson = {
       steps: Array.from({ length: 20_000 }, (_, i) => ({
