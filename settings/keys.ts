@@ -259,6 +259,15 @@ export const CONFIG_KEYS = {
     description: "Port of the Service.",
     feeds: ["WorkloadArgs.servicePort"],
   },
+  metricsPath: {
+    service: "metricsPath",
+    type: "string",
+    default: "",
+    example: "/metrics",
+    description:
+      "Path where the container serves Prometheus metrics. Set: the pods are annotated for scraping (prometheus.io/scrape, port, path), as a canary's analysis reads them. Empty: not scraped.",
+    feeds: ["WorkloadArgs.metricsPath"],
+  },
   readinessPath: {
     service: "readinessPath",
     type: "string",

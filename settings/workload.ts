@@ -32,6 +32,7 @@ export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): S
   const workload: ServiceSettings["workload"] = {
     containerPort: r.integer("containerPort"),
     servicePort: r.integer("servicePort"),
+    ...metricsSettings(r),
     rollout,
     probes: probeSettings(r),
     resources: resourceSettings(r),
@@ -82,4 +83,10 @@ function workloadRuleProblems(workload: ServiceSettings["workload"], args: Workl
     const fields = Object.values(p.value && typeof p.value === "object" ? p.value : { v: p.value });
     return fields.every((v) => typeof v !== "number" || isParsed(v));
   });
+}
+
+/** metricsPath: absent when empty (the pods are not scraped). */
+function metricsSettings(r: ConfigReader): { metricsPath?: string } {
+  const path = r.text("metricsPath");
+  return path === "" ? {} : { metricsPath: path };
 }

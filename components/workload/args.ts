@@ -99,6 +99,12 @@ export interface WorkloadArgs {
   readonly containerPort?: number;
   /** Port of the Service. @default 80 */
   readonly servicePort?: number;
+  /**
+   * Path where the container serves Prometheus metrics on its port. Set, the pod template carries the
+   * annotations a Prometheus that discovers pods reads (prometheus.io/scrape, prometheus.io/port,
+   * prometheus.io/path): what a canary's analysis queries. Must start with '/'. @default undefined: not scraped
+   */
+  readonly metricsPath?: string;
   readonly rollout?: RolloutArgs;
   readonly probes: ProbesArgs;
   readonly resources?: ResourcesArgs;

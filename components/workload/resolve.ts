@@ -26,6 +26,7 @@ export interface ResolvedWorkload {
   readonly minReadySeconds: number;
   readonly progressDeadlineSeconds: number;
   readonly revisionHistoryLimit: number;
+  readonly metricsPath?: string;
   readonly readiness: ResolvedProbe;
   readonly liveness?: ResolvedProbe;
   readonly startup?: ResolvedProbe;
@@ -98,6 +99,7 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     minReadySeconds: r.minReadySeconds ?? D.minReadySeconds,
     progressDeadlineSeconds: r.progressDeadlineSeconds ?? D.progressDeadlineSeconds,
     revisionHistoryLimit: r.revisionHistoryLimit ?? D.revisionHistoryLimit,
+    ...(args.metricsPath !== undefined ? { metricsPath: args.metricsPath } : {}),
     // A missing readiness probe is reported by validation; an empty path keeps the shape total.
     readiness: probe((args.probes as Partial<WorkloadArgs["probes"]> | undefined)?.readiness ?? { path: "" }),
     liveness: args.probes?.liveness && probe(args.probes.liveness),

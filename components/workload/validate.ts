@@ -56,6 +56,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
   );
   check("containerPort", w.containerPort, rules.port);
   check("servicePort", w.servicePort, rules.port);
+  if (w.metricsPath !== undefined) check("metricsPath", w.metricsPath, rules.httpPath);
 
   checkProbe("probes.readiness", w.readiness);
   if (w.liveness) checkProbe("probes.liveness", w.liveness);

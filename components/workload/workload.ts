@@ -7,7 +7,7 @@ import { checkValue, plainInputProblems, throwIfAny, validatedOutput, type Probl
 import type { WorkloadArgs } from "./args";
 import { appContainer, restrictedPodSecurityContext, writableVolumes } from "./container";
 import { appLabels, selectorLabels } from "./labels";
-import { resolveWorkload } from "./resolve";
+import { resolveWorkload, type ResolvedWorkload } from "./resolve";
 import { autoscalerSpec, disruptionLimit } from "./autoscaler";
 import { httpRouteSpec, ingressSpec } from "./exposure";
 import { rollingUpdate, topologySpreadConstraints } from "./strategy";
@@ -121,7 +121,7 @@ export class Workload extends pulumi.ComponentResource {
           progressDeadlineSeconds: w.progressDeadlineSeconds,
           revisionHistoryLimit: w.revisionHistoryLimit,
           template: {
-            metadata: { labels: versioned },
+            metadata: { labels: versioned, ...(w.metricsPath !== undefined ? { annotations: scrapeAnnotations(w) } : {}) },
             spec: {
               ...(this.serviceAccount ? { serviceAccountName: this.serviceAccount.metadata.name } : {}),
               automountServiceAccountToken: w.serviceAccount?.automountToken ?? false,
@@ -228,4 +228,9 @@ function contentHash(data: Readonly<Record<string, string>>): string {
     .sort()
     .map((k) => [k, data[k]]);
   return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 10);
+}
+
+/** The annotations by which a Prometheus that discovers pods finds their metrics (its common scrape config). */
+function scrapeAnnotations(w: ResolvedWorkload): Record<string, string> {
+  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(w.containerPort), "prometheus.io/path": w.metricsPath ?? "" };
 }

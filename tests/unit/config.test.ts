@@ -207,6 +207,14 @@ describe("stack config", () => {
       fix: /write it as "\/readyz"/,
     },
     {
+      name: "metrics path without a slash",
+      set: { metricsPath: "metrics" },
+      key: "metricsPath",
+      value: '"metrics"',
+      allowed: /starts with '\/'/,
+      fix: /write it as "\/metrics"/,
+    },
+    {
       name: "port out of range",
       set: { containerPort: "70000" },
       key: "containerPort",

@@ -303,4 +303,22 @@ describe("Workload", () => {
       /WorkloadArgs\.probes\.readiness\.path = "readyz": allowed an HTTP path that starts with '\/'.*Fix: write it as "\/readyz"/,
     );
   });
+
+  it("without metricsPath, adds no annotation to the pod template", async () => {
+    await deploy(args());
+    assert.equal(find("kubernetes:apps/v1:Deployment").inputs.spec.template.metadata.annotations, undefined);
+  });
+
+  it("with metricsPath, annotates the pod template for a Prometheus that discovers pods", async () => {
+    await deploy(args({ metricsPath: "/metrics", containerPort: 9000 }));
+    assert.deepEqual(find("kubernetes:apps/v1:Deployment").inputs.spec.template.metadata.annotations, {
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "9000",
+      "prometheus.io/path": "/metrics",
+    });
+    assert.throws(
+      () => new Workload("hello", args({ metricsPath: "metrics" })),
+      /WorkloadArgs\.metricsPath = "metrics": allowed an HTTP path that starts with '\/'/,
+    );
+  });
 });
