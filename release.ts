@@ -261,6 +261,7 @@ function releaseService(
       version: svc.image.tag,
       containerPort: w.containerPort,
       servicePort: w.servicePort,
+      ...(w.metricsPath !== undefined ? { metricsPath: w.metricsPath } : {}),
       rollout: w.rollout,
       probes: w.probes,
       resources: w.resources,

@@ -13,7 +13,7 @@
 # 127.0.0.1:5002 (htpasswd; the password is made at its first start, in .lab/private-registry/password), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (lab/cluster.sh), the ingress controller Traefik on 127.0.0.1:18000 with the Gateway API (lab/ingress.sh),
-# metrics-server (lab/metrics.sh), an S3 object store for a team's state backend (lab/s3.sh), and Argo CD with Redis
+# metrics-server (lab/metrics.sh), Prometheus scraping annotated pods on 127.0.0.1:9090 (lab/prometheus.sh), an S3 object store for a team's state backend (lab/s3.sh), and Argo CD with Redis
 # and a git remote (lab/argocd.sh). Servers are built from
 # Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
@@ -27,12 +27,13 @@ source "$root/lab/cluster.sh"
 source "$root/lab/argocd.sh"
 source "$root/lab/ingress.sh"
 source "$root/lab/metrics.sh"
+source "$root/lab/prometheus.sh"
 source "$root/lab/s3.sh"
 
 # Debian package -> a command it provides.
 PACKAGES=(docker-registry:docker-registry runc:runc debootstrap:debootstrap containerd:containerd
   containernetworking-plugins:/usr/lib/cni/bridge iptables:iptables conntrack:conntrack redis-server:redis-server
-  git:git apache2-utils:htpasswd)
+  git:git apache2-utils:htpasswd prometheus:prometheus)
 
 packages() {
   local missing=() entry
@@ -40,7 +41,14 @@ packages() {
   ((${#missing[@]} == 0)) && { echo "    Debian packages present"; return; }
   [[ $EUID -eq 0 ]] || die "the lab needs Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})"
   echo "    installing ${missing[*]} from Debian"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The lab starts its servers itself, on loopback; a package's own service (Prometheus on every address, Redis)
+  # must not start: a policy-rc.d that refuses every start, only while installing, and only if none is there.
+  local policy=/usr/sbin/policy-rc.d guard=false
+  [[ -e $policy ]] || { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 0755 "$policy" && guard=true; }
+  local rc=0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+  ! $guard || rm -f "$policy"
+  return $rc
 }
 
 # with_gitops "$@": whether Argo CD is wanted (not with --no-gitops); refuses any other argument.
@@ -66,8 +74,8 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
 }
 
 lab_up() {
-  local gitops=true n=18
-  with_gitops "$@" || { gitops=false; n=16; }
+  local gitops=true n=19
+  with_gitops "$@" || { gitops=false; n=17; }
   lab_prepare "$@"
   step 4 $n "registries"; registry_up; private_registry_up
   step 5 $n "BuildKit"; buildkit_up
@@ -76,18 +84,21 @@ lab_up() {
   cluster_up $n 8
   step 14 $n "ingress controller Traefik $TRAEFIK_VERSION"; ingress_up
   step 15 $n "metrics-server $METRICS_SERVER_VERSION"; metrics_server_up
-  step 16 $n "S3 object store versitygw $S3_VERSION (a team's state backend)"; s3_up
+  step 16 $n "Prometheus (Debian's), scraping annotated pods"; prometheus_up
+  step 17 $n "S3 object store versitygw $S3_VERSION (a team's state backend)"; s3_up
   if $gitops; then
-    step 17 $n "git remote"; git_remote_up
-    step 18 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+    step 18 $n "git remote"; git_remote_up
+    step 19 $n "Argo CD $ARGOCD_VERSION"; argocd_up
   fi
 }
 
 lab_down() {
-  step 1 3 "stop Argo CD, the ingress controller, metrics-server, Kubernetes and its containers"
+  step 1 3 "stop Argo CD, the ingress controller, metrics-server, Prometheus, Kubernetes and its containers"
   argocd_down
   stop traefik
   stop metrics-server
+  stop prometheus
+  stop prometheus-targets
   stop s3
   cluster_down
   step 2 3 "stop BuildKit and the registries"
@@ -114,6 +125,7 @@ lab_status() {
   cluster_status || ok=1
   ingress_status || ok=1
   metrics_status || ok=1
+  prometheus_status || ok=1
   s3_status || ok=1
   if [[ ! -d "$LAB/redis" ]]; then
     echo "Argo CD: not part of this lab (brought up with --no-gitops)"

@@ -67,6 +67,8 @@ export interface ServiceSettings {
   readonly workload: {
     readonly containerPort: number;
     readonly servicePort: number;
+    /** Absent: the pods are not annotated for scraping. */
+    readonly metricsPath?: string;
     readonly rollout: RolloutSettings;
     readonly probes: Required<ProbesArgs>;
     readonly resources: Required<ResourcesArgs>;

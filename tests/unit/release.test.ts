@@ -194,6 +194,25 @@ describe("release", () => {
     assert.equal(d?.inputs.spec.template.spec.containers[0].image, ref);
   });
 
+  it("metricsPath reaches each service's pod template as scrape annotations; a service may set its own or none", async () => {
+    const annotations = (rs: Recorded[], name: string): Record<string, string> | undefined =>
+      (
+        rs.find((r) => r.type === WORKLOAD_TYPES[0] && r.name === `${name}-deployment`)?.inputs.spec.template.metadata as {
+          annotations?: Record<string, string>;
+        }
+      )?.annotations;
+    const one = await run("dev", { ...stackConfig("dev"), "tagship:metricsPath": "/stats" });
+    assert.deepEqual(annotations(one, "hello"), {
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "8080",
+      "prometheus.io/path": "/stats",
+    });
+    const services = JSON.stringify({ api: { context: "app", metricsPath: "/metrics" }, web: { context: "app", metricsPath: "" } });
+    const two = await run("dev", { ...stackConfig("dev"), "tagship:metricsPath": "", "tagship:services": services });
+    assert.equal(annotations(two, "api")?.["prometheus.io/path"], "/metrics");
+    assert.equal(annotations(two, "web"), undefined);
+  });
+
   it("the build follows the stack's build keys: context, Dockerfile, stage, arguments and registry cache", async () => {
     const rs = await run("dev", { ...stackConfig("dev"), "tagship:buildTarget": "", "tagship:buildCache": "true" });
     const image = rs.find((r) => r.type === "docker-build:index:Image");
