@@ -97,5 +97,28 @@ describe("the release ledger", () => {
     }
     // A failure's changes reach the next live release: its changelog holds both releases' commits.
     assert.equal(entries.find((e) => e.tag === "1.0.11")?.changes?.length, commitsOf(10) + commitsOf(11));
+
+    // As people read it: a table, newest first, a failed release's reason under it, each release's commits.
+    const table = await cliCommand(box, "log", [STACK, "--limit", "2", "--changes"]);
+    assert.equal(table.code, 0, table.output);
+    const lines = table.output.trimEnd().split("\n");
+    assert.equal(lines[0], `releases of stack ${STACK}, newest first (2 of ${RELEASES}):`);
+    assert.match(lines[1] ?? "", /^started \(UTC\) +outcome +kind +service +version +digest +commits +who +took$/);
+    const [newest, older] = [entries[0]!, entries[1]!];
+    assert.match(
+      lines[2] ?? "",
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +failed +ship +hello +1\\.0\\.50 +- +${newest.from.slice(0, 7)}\\.\\.${newest.to.slice(0, 7)} +${SANDBOX_GIT_USER.email} +\\d+ s$`,
+      ),
+    );
+    assert.equal(lines[3], "    release 50: the new pods never got ready");
+    assert.deepEqual(
+      lines.slice(4, 4 + commitsOf(50)).map((l) => l.replace(/^ +[0-9a-f]{7} /, "")),
+      Array.from({ length: commitsOf(50) }, (_, i) => `change ${commitsOf(50) - i} for release 50 (${SANDBOX_GIT_USER.name})`),
+    );
+    assert.match(
+      lines[4 + commitsOf(50)] ?? "",
+      new RegExp(`live +ship +hello +1\\.0\\.49 +sha256:0{12} +${older.from.slice(0, 7)}\\.\\.`),
+    );
   });
 });
