@@ -24,6 +24,7 @@ lab_jobs() {
   [[ -x "$TRAEFIK_BIN/traefik" ]] || echo traefik=build_traefik
   [[ -x "$METRICS_SERVER_BIN/metrics-server" ]] || echo metrics-server=build_metrics_server
   [[ -x "$S3_BIN/versitygw" ]] || echo s3=build_s3
+  [[ -x "$ROLLOUTS_BIN/rollouts-controller" ]] || echo argo-rollouts=build_rollouts
   [[ "${1:-}" != argocd || -x "$ARGOCD_BIN/argocd" ]] || echo argocd=build_argocd
 }
 
@@ -34,7 +35,7 @@ lab_binaries() {
   local jobs=("$@") job
   while read -r job; do [[ -n "$job" ]] && jobs+=("$job"); done < <(lab_jobs $want)
   if ((${#jobs[@]} == 0)); then
-    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN, $TRAEFIK_BIN, $METRICS_SERVER_BIN, $S3_BIN${want:+, $ARGOCD_BIN}"
+    echo "    all built: $BUILDKIT_BIN, $KUBERNETES_BIN, $ETCD_BIN, $TRAEFIK_BIN, $METRICS_SERVER_BIN, $S3_BIN, $ROLLOUTS_BIN${want:+, $ARGOCD_BIN}"
     return
   fi
   [[ "${jobs[*]}" != *build_* ]] || need_go "the lab's servers"

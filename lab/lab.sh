@@ -13,7 +13,8 @@
 # 127.0.0.1:5002 (htpasswd; the password is made at its first start, in .lab/private-registry/password), BuildKit on 127.0.0.1:1234 and the buildx
 # builder "tagship-lab" that @pulumi/docker-build uses, app/'s base image, a single-node Kubernetes
 # (lab/cluster.sh), the ingress controller Traefik on 127.0.0.1:18000 with the Gateway API (lab/ingress.sh),
-# metrics-server (lab/metrics.sh), Prometheus scraping annotated pods on 127.0.0.1:9090 (lab/prometheus.sh), an S3 object store for a team's state backend (lab/s3.sh), and Argo CD with Redis
+# metrics-server (lab/metrics.sh), Prometheus scraping annotated pods on 127.0.0.1:9090 (lab/prometheus.sh), Argo Rollouts' controller
+# (lab/rollouts.sh), an S3 object store for a team's state backend (lab/s3.sh), and Argo CD with Redis
 # and a git remote (lab/argocd.sh). Servers are built from
 # Go modules (lab/binaries.sh) or come from Debian.
 set -euo pipefail
@@ -28,6 +29,7 @@ source "$root/lab/argocd.sh"
 source "$root/lab/ingress.sh"
 source "$root/lab/metrics.sh"
 source "$root/lab/prometheus.sh"
+source "$root/lab/rollouts.sh"
 source "$root/lab/s3.sh"
 
 # Debian package -> a command it provides.
@@ -74,8 +76,8 @@ lab_prepare() { # its steps are 1 to 3 of $n (lab_up's count when it runs them)
 }
 
 lab_up() {
-  local gitops=true n=19
-  with_gitops "$@" || { gitops=false; n=17; }
+  local gitops=true n=20
+  with_gitops "$@" || { gitops=false; n=18; }
   lab_prepare "$@"
   step 4 $n "registries"; registry_up; private_registry_up
   step 5 $n "BuildKit"; buildkit_up
@@ -85,18 +87,20 @@ lab_up() {
   step 14 $n "ingress controller Traefik $TRAEFIK_VERSION"; ingress_up
   step 15 $n "metrics-server $METRICS_SERVER_VERSION"; metrics_server_up
   step 16 $n "Prometheus (Debian's), scraping annotated pods"; prometheus_up
-  step 17 $n "S3 object store versitygw $S3_VERSION (a team's state backend)"; s3_up
+  step 17 $n "Argo Rollouts $ROLLOUTS_VERSION (canary releases and their analyses)"; rollouts_up
+  step 18 $n "S3 object store versitygw $S3_VERSION (a team's state backend)"; s3_up
   if $gitops; then
-    step 18 $n "git remote"; git_remote_up
-    step 19 $n "Argo CD $ARGOCD_VERSION"; argocd_up
+    step 19 $n "git remote"; git_remote_up
+    step 20 $n "Argo CD $ARGOCD_VERSION"; argocd_up
   fi
 }
 
 lab_down() {
-  step 1 3 "stop Argo CD, the ingress controller, metrics-server, Prometheus, Kubernetes and its containers"
+  step 1 3 "stop Argo CD, Argo Rollouts, the ingress controller, metrics-server, Prometheus, Kubernetes and its containers"
   argocd_down
   stop traefik
   stop metrics-server
+  rollouts_down
   stop prometheus
   stop prometheus-targets
   stop s3
@@ -126,6 +130,7 @@ lab_status() {
   ingress_status || ok=1
   metrics_status || ok=1
   prometheus_status || ok=1
+  rollouts_status || ok=1
   s3_status || ok=1
   if [[ ! -d "$LAB/redis" ]]; then
     echo "Argo CD: not part of this lab (brought up with --no-gitops)"
