@@ -1,11 +1,14 @@
 /**
  * The last good releases of each service of a stack, newest first: what went live through deliver.ts. They are
  * kept in the stack's tags, which every Pulumi backend stores, because a self-managed backend cannot export a
- * stack's earlier states. Each is `tagship:good.<service>.<epoch ms>` = "<imageRef> <imageTag> <time>": keyed by
- * its time, so a new release writes one tag (and removes the oldest past KEEP) instead of shifting every
- * entry, each write being a run of the CLI. Tags from before services existed (`tagship:good.<epoch ms>`, and
- * `.0` to `.4` before that) belong to the stack's only service, and are read as such.
+ * stack's earlier states. Each is `tagship:good.<service's hash>.<epoch ms>` = "<imageRef> <imageTag> <time>
+ * <service>": keyed by its time, so a new release writes one tag (and removes the oldest past KEEP) instead of
+ * shifting every entry, each write being a run of the CLI. The service is named in the value and only hashed in
+ * the key, which Pulumi Cloud limits to 40 characters (a service name may have 40). Tags written before that
+ * (`tagship:good.<service>.<epoch ms>`), before services existed (`tagship:good.<epoch ms>`, and `.0` to `.4`
+ * before that, which belong to the stack's only service) are read as such.
  */
+import { createHash } from "node:crypto";
 import type { Stack } from "@pulumi/pulumi/automation";
 
 export interface GoodRelease {
@@ -35,10 +38,11 @@ export async function entries(stack: Stack, scope: ServiceScope): Promise<Entry[
   const found: Entry[] = [];
   for (const [key, value] of Object.entries(tags)) {
     if (!key.startsWith(PREFIX)) continue;
-    const m = /^(?:([a-z][a-z0-9-]*)\.)?[0-9]+$/.exec(key.slice(PREFIX.length));
-    const service = m?.[1];
+    const m = /^(?:([a-z0-9][a-z0-9-]*)\.)?[0-9]+$/.exec(key.slice(PREFIX.length));
+    const [imageRef, tag, at, named] = value.split(" ");
+    // The value names the service (the key has its hash); in older tags, the key did, or nothing.
+    const service = named ?? m?.[1];
     if (!m || (service === undefined ? !scope.only : service !== scope.name)) continue;
-    const [imageRef, tag, at] = value.split(" ");
     if (imageRef && tag && at && !Number.isNaN(Date.parse(at))) found.push({ key, imageRef, tag, at, ...(service ? { service } : {}) });
   }
   return found.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
@@ -60,10 +64,15 @@ export async function recordGoodRelease(stack: Stack, scope: ServiceScope, relea
   // A release is its digest and its version: builds of one source under two tags share a digest.
   await stack.workspace.setTag(
     stack.name,
-    `${PREFIX}${scope.name}.${Date.parse(release.at)}`,
-    `${release.imageRef} ${release.tag} ${release.at}`,
+    `${PREFIX}${serviceHash(scope.name)}.${Date.parse(release.at)}`,
+    `${release.imageRef} ${release.tag} ${release.at} ${scope.name}`,
   );
   const others = known.filter((r) => !same(r));
   const stale = [...known.filter(same), ...others.slice(KEEP - 1)];
   for (const r of stale) await stack.workspace.removeTag(stack.name, r.key);
+}
+
+/** A service's name in a tag's key: 8 hex digits of its hash, so that the key fits Pulumi Cloud's 40 characters. */
+function serviceHash(name: string): string {
+  return createHash("sha256").update(name).digest("hex").slice(0, 8);
 }

@@ -40,12 +40,33 @@ describe("good releases", () => {
       ["1.0.7", "1.0.6", "1.0.5", "1.0.4", "1.0.3"],
     );
     // Releases 6 and 7: one tag set, the oldest one removed.
-    assert.deepEqual(writes.slice(-4), [
-      `set tagship:good.hello.${Date.parse(release(6).at)}`,
-      `rm tagship:good.hello.${Date.parse(release(1).at)}`,
-      `set tagship:good.hello.${Date.parse(release(7).at)}`,
-      `rm tagship:good.hello.${Date.parse(release(2).at)}`,
-    ]);
+    const key = (n: number) => new RegExp(`^tagship:good\\.[0-9a-f]{8}\\.${Date.parse(release(n).at)}$`);
+    const last = writes.slice(-4);
+    assert.deepEqual(
+      last.map((w) => w.split(" ")[0]),
+      ["set", "rm", "set", "rm"],
+    );
+    [6, 1, 7, 2].forEach((n, i) => assert.match(last[i]?.split(" ")[1] ?? "", key(n)));
+  });
+
+  it("fit Pulumi Cloud's 40 characters of a tag's name whatever the service's name, and still read older tags", async () => {
+    const { stack, tags } = fakeStack({
+      // Written before: the service named in the key.
+      [`tagship:good.hello.${Date.parse(release(1).at)}`]: `${release(1).imageRef} ${release(1).tag} ${release(1).at}`,
+    });
+    const long = { name: "a-service-name-of-forty-characters-xxxxx", only: false };
+    assert.equal(long.name.length, 40);
+    await recordGoodRelease(stack, long, release(2));
+    await recordGoodRelease(stack, HELLO, release(3));
+    for (const k of Object.keys(tags)) assert.ok(k.length <= 40, `${k}: ${k.length} characters`);
+    assert.deepEqual(
+      (await goodReleases(stack, long)).map((r) => r.tag),
+      ["1.0.2"],
+    );
+    assert.deepEqual(
+      (await goodReleases(stack, HELLO)).map((r) => r.tag),
+      ["1.0.3", "1.0.1"],
+    );
   });
 
   it("record the newest release once, and a release again as the newest, not twice", async () => {
