@@ -135,12 +135,7 @@ export function parseInvocation<O extends OptionSpecs>(c: Command<O>, args: read
 
 /** --timeout: a whole number of seconds from 1 to a day. */
 function timeoutSeconds(text: string): number {
-  const seconds = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds <= 0 || seconds > MAX_RELEASE_TIMEOUT_SECONDS)
-    throw new UsageError(
-      `--timeout ${text}: allowed a whole number of seconds from 1 to ${MAX_RELEASE_TIMEOUT_SECONDS} (a day; a release that waits longer is stuck)`,
-    );
-  return seconds;
+  return wholeNumberOption("timeout", text, MAX_RELEASE_TIMEOUT_SECONDS, "a day; a release that waits longer is stuck", "seconds");
 }
 
 /** Checks that each named stack exists; the error names the argument, the value and the stacks there are. */
@@ -151,10 +146,17 @@ export function requireStacks(existing: readonly string[], args: readonly (reado
   }
 }
 
-/** A whole-number option from 1 to `max`; the error names the option, its value and the range. */
-export function wholeNumberOption(option: string, text: string, max: number, why: string): number {
+/** A whole-number option from 1 to `max` (of `unit`); the error names the option, its value and the range. */
+export function wholeNumberOption(option: string, text: string, max: number, why: string, unit = ""): number {
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > max)
-    throw new UsageError(`--${option} ${text}: allowed a whole number from 1 to ${max} (${why})`);
+    throw new UsageError(`--${option} ${text}: allowed a whole number${unit ? ` of ${unit}` : ""} from 1 to ${max} (${why})`);
   return n;
+}
+
+/** The one stack a command's positional arguments name; a usage error otherwise, with an example. */
+export function oneStack(positionals: readonly string[], example: string): string {
+  const [name] = positionals;
+  if (positionals.length !== 1 || !name) throw new UsageError(`expected one stack name, got ${positionals.length}: run \`${example}\``);
+  return name;
 }

@@ -63,8 +63,7 @@ argocd_up() {
       --disable-tls --client-ca-path "" --redis "$REDIS_ADDR" --logformat text
   fi
   if ! running argocd-application-controller; then
-    iptables -C INPUT -p tcp --dport "$CONTROLLER_METRICS_PORT" ! -i lo -j DROP 2>/dev/null ||
-      iptables -I INPUT -p tcp --dport "$CONTROLLER_METRICS_PORT" ! -i lo -j DROP
+    loopback_only "$CONTROLLER_METRICS_PORT"
     # ARGOCD_FAKE_IN_CLUSTER: the in-cluster destination (https://kubernetes.default.svc) is reached through
     # KUBECONFIG, as in Argo CD's own local development, since the controller runs outside the cluster.
     ARGOCD_FAKE_IN_CLUSTER=true KUBECONFIG="$LAB/kubeconfig" ARGOCD_GPG_ENABLED=false \
@@ -82,5 +81,5 @@ argocd_down() {
   stop argocd-application-controller
   stop argocd-repo-server
   stop redis
-  iptables -D INPUT -p tcp --dport "$CONTROLLER_METRICS_PORT" ! -i lo -j DROP 2>/dev/null || true
+  loopback_only_end "$CONTROLLER_METRICS_PORT"
 }

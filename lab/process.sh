@@ -36,3 +36,10 @@ still_running() {
   sleep 0.5
   running "$1" || die "$1 exited; is $2 taken by another process? See $LAB/$1.log"
 }
+
+# loopback_only <port>: drop what reaches the port from anywhere but loopback (a server that binds every address
+# with no flag to change it); loopback_only_end <port> removes the rule.
+loopback_only() {
+  iptables -C INPUT -p tcp --dport "$1" ! -i lo -j DROP 2>/dev/null || iptables -I INPUT -p tcp --dport "$1" ! -i lo -j DROP
+}
+loopback_only_end() { iptables -D INPUT -p tcp --dport "$1" ! -i lo -j DROP 2>/dev/null || true; }

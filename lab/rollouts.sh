@@ -22,10 +22,6 @@ rollouts_module_dir() {
   (cd "$root/lab/argo-rollouts" && GOFLAGS=-mod=readonly go list -m -f '{{.Dir}}' github.com/argoproj/argo-rollouts)
 }
 
-loopback_only() { # loopback_only <port>: drop what reaches the port from anywhere but loopback
-  iptables -C INPUT -p tcp --dport "$1" ! -i lo -j DROP 2>/dev/null || iptables -I INPUT -p tcp --dport "$1" ! -i lo -j DROP
-}
-
 rollouts_up() {
   local mod crd files=()
   mod="$(rollouts_module_dir)"
@@ -47,8 +43,8 @@ rollouts_up() {
 
 rollouts_down() {
   stop argo-rollouts
-  iptables -D INPUT -p tcp --dport "$ROLLOUTS_METRICS_PORT" ! -i lo -j DROP 2>/dev/null || true
-  iptables -D INPUT -p tcp --dport "$ROLLOUTS_HEALTHZ_PORT" ! -i lo -j DROP 2>/dev/null || true
+  loopback_only_end "$ROLLOUTS_METRICS_PORT"
+  loopback_only_end "$ROLLOUTS_HEALTHZ_PORT"
 }
 
 rollouts_status() {

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { CONFIG_KEYS } from "../../settings/keys";
 import { newStackPassphraseProblem } from "../../settings/secrets-provider";
-import { command, UsageError } from "../command";
+import { command, oneStack, UsageError } from "../command";
 import { stackNames, workspace } from "../engine/workspace";
 import { configuredServices } from "../release/services";
 
@@ -114,9 +114,7 @@ export default command({
   common: [],
   positionals: true,
   async run({ cwd, options, positionals }) {
-    const stack = positionals[0];
-    if (positionals.length !== 1 || !stack)
-      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship env-new staging\``);
+    const stack = oneStack(positionals, "tagship env-new staging");
     const found = problems({ stack, ...options }, await stackNames(cwd), cwd);
     const ws = await workspace(cwd);
     const source = found.length === 0 ? await ws.getAllConfig(options.from) : {};

@@ -5,7 +5,7 @@
  * manifests on the branch Argo CD read (gitops), then the stack, its state and Pulumi.<stack>.yaml. Images stay in the registry: other environments may run them. Without --yes it only
  * lists what it would remove.
  */
-import { command, requireStacks, UsageError } from "../command";
+import { command, oneStack, requireStacks } from "../command";
 import { openStack, stackNames, stackOutputs, streamed } from "../engine/workspace";
 import { removeLeftovers } from "../engine/leftovers";
 import { clusterOf, repoPathOf, retireManifests } from "../release/gitops";
@@ -18,9 +18,7 @@ export default command({
   common: [],
   positionals: true,
   async run({ cwd, options, positionals }) {
-    const name = positionals[0];
-    if (positionals.length !== 1 || !name)
-      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship env-rm staging\``);
+    const name = oneStack(positionals, "tagship env-rm staging");
     requireStacks(await stackNames(cwd), [["<stack>", name]]);
     const stack = await openStack(cwd, name);
     const outputs = await stackOutputs(stack);

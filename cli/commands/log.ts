@@ -3,7 +3,7 @@
  * digest, commits, who ran it, when, how long it took and how it ended. --changes lists each one's commits
  * (`git log from..to`), its changelog.
  */
-import { command, requireStacks, UsageError, wholeNumberOption } from "../command";
+import { command, oneStack, requireStacks, wholeNumberOption } from "../command";
 import { openStack, stackNames } from "../engine/workspace";
 import type { LedgerEntry } from "../ledger/entry";
 import { columns, humanDuration, range, shortDigest, utc } from "../ledger/format";
@@ -23,9 +23,7 @@ export default command({
   common: [],
   positionals: true,
   async run({ cwd, options, positionals }) {
-    const name = positionals[0];
-    if (positionals.length !== 1 || !name)
-      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship log dev\``);
+    const name = oneStack(positionals, "tagship log dev");
     const limit = wholeNumberOption("limit", options.limit, KEEP, "the ledger keeps the newest 500");
     requireStacks(await stackNames(cwd), [["<stack>", name]]);
     const ledger = await readLedger(await openStack(cwd, name));

@@ -4,10 +4,10 @@
  * nothing rebuilt. It goes through the same path as a release (deliver.ts): in gitops mode a commit that
  * Argo CD syncs, so it never fights Argo CD's auto-sync.
  */
-import { command, requireStacks, UsageError } from "../command";
+import { command, oneStack, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
 import { releaseDigests } from "../release/deliver";
-import { digestOf } from "../ledger/entry";
+import { digestOf } from "../../components/image/reference";
 import { builtFrom, refuseQuarantined } from "../ledger/lookup";
 import { readLedger } from "../ledger/store";
 import { goodReleases } from "../release/history";
@@ -26,9 +26,7 @@ export default command({
   common: ["timeout"],
   positionals: true,
   async run({ cwd, timeoutSeconds, options, positionals }) {
-    const name = positionals[0];
-    if (positionals.length !== 1 || !name)
-      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship rollback staging\``);
+    const name = oneStack(positionals, "tagship rollback staging");
     requireStacks(await stackNames(cwd), [["<stack>", name]]);
     const stack = await openStack(cwd, name);
     const outputs = await stackOutputs(stack);

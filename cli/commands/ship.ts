@@ -7,11 +7,12 @@
  * --rollback-on-failure: when the release does not go live, release the stack's last good digest again
  * (rollback does the same by hand) and still fail, naming both.
  */
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import { serviceResourceNames } from "../../components/resource-names";
 import { command, requireStacks, UsageError } from "../command";
 import { openStack, stackNames, stackOutputs } from "../engine/workspace";
-import { releaseDigests, releaseStack, type Pin, type ReleaseOptions } from "../release/deliver";
+import type { Pin } from "../ledger/record";
+import { releaseDigests, releaseStack, type ReleaseOptions } from "../release/deliver";
 import type { Outputs } from "../release/gitops";
 import { goodReleases } from "../release/history";
 import { liveDeployment, runs } from "../release/live";
@@ -44,8 +45,10 @@ export default command({
     const stack = await openStack(cwd, name);
     const [names, before] = await Promise.all([stackNames(cwd), stackOutputs(stack)]);
     requireStacks(names, [["--stack", name]]);
-    const targets = options.service === undefined ? undefined : await serviceTargets(stack, before, options.service);
-    if (!options.force) await refusePinnedQuarantine(stack, before, options.service);
+    // Read once, for both checks; a stack with neither check reads nothing.
+    const config = options.service !== undefined || !options.force ? await stack.getAllConfig() : {};
+    const targets = options.service === undefined ? undefined : await serviceTargets(stack, config, before, options.service);
+    if (!options.force) await refusePinnedQuarantine(stack, config, before, options.service);
     const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before, ...(targets ? { targets } : {}) };
     try {
       await releaseStack(release);
@@ -93,8 +96,8 @@ async function rollBack(release: ReleaseOptions, failure: Error): Promise<never>
  * The URNs of one service's resources, for a release of that service alone. The service must be one the stack
  * ships now or is configured to ship.
  */
-async function serviceTargets(stack: Stack, before: Outputs, service: string): Promise<string[]> {
-  const configured = configuredServices(await stack.getAllConfig()) ?? [];
+async function serviceTargets(stack: Stack, config: ConfigMap, before: Outputs, service: string): Promise<string[]> {
+  const configured = configuredServices(config) ?? [];
   const known = [...new Set([...servicesOf(before).map((s) => s.name), ...configured])];
   if (!known.includes(service))
     throw new UsageError(
@@ -108,9 +111,9 @@ async function serviceTargets(stack: Stack, before: Outputs, service: string): P
  * Refuses a release whose config pins a service (imageRef) to a quarantined digest, before anything runs. A build's
  * digest is known only once built, inside the update.
  */
-async function refusePinnedQuarantine(stack: Stack, before: Outputs, service: string | undefined): Promise<void> {
+async function refusePinnedQuarantine(stack: Stack, config: ConfigMap, before: Outputs, service: string | undefined): Promise<void> {
   const pinned = configuredImages(
-    await stack.getAllConfig(),
+    config,
     servicesOf(before).map((s) => s.name),
   ).filter((c) => c.digest !== "" && (service === undefined || c.service === service));
   if (pinned.length === 0) return;

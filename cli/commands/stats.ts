@@ -2,7 +2,7 @@
  * stats: DORA's four figures of a stack from its release ledger (cli/ledger/dora.ts says how each is counted):
  * deployment frequency, lead time for changes, change failure rate and time to restore.
  */
-import { command, requireStacks, UsageError, wholeNumberOption } from "../command";
+import { command, oneStack, requireStacks, wholeNumberOption } from "../command";
 import { openStack, stackNames } from "../engine/workspace";
 import { doraFigures, type DoraFigures } from "../ledger/dora";
 import { humanDuration, utc } from "../ledger/format";
@@ -23,9 +23,7 @@ export default command({
   common: [],
   positionals: true,
   async run({ cwd, options, positionals }) {
-    const name = positionals[0];
-    if (positionals.length !== 1 || !name)
-      throw new UsageError(`expected one stack name, got ${positionals.length}: run \`tagship stats dev\``);
+    const name = oneStack(positionals, "tagship stats dev");
     const days = wholeNumberOption("days", options.days, MAX_DAYS, "ten years");
     requireStacks(await stackNames(cwd), [["<stack>", name]]);
     const ledger = await readLedger(await openStack(cwd, name));

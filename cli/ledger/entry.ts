@@ -95,9 +95,3 @@ export function decodeEntry(release: string, text: string): LedgerEntry | undefi
     reason: reason as string,
   };
 }
-
-/** The digest of an image reference ("repo@sha256:..."), or "" for a reference by tag alone. */
-export function digestOf(imageRef: string | undefined): string {
-  const at = imageRef?.lastIndexOf("@") ?? -1;
-  return imageRef && at >= 0 ? imageRef.slice(at + 1) : "";
-}

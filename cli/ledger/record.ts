@@ -6,12 +6,13 @@
 import type { ConfigMap, Stack } from "@pulumi/pulumi/automation";
 import type { Outputs } from "../release/gitops";
 import { configuredImages, servicesOf } from "../release/services";
-import { digestOf, type LedgerEntry, type Outcome, type ReleaseKind } from "./entry";
+import { digestOf } from "../../components/image/reference";
+import type { LedgerEntry, Outcome, ReleaseKind } from "./entry";
 import { headCommit, whoRuns } from "./source";
-import { finishRelease, readLedger, releaseCount, releaseId, startRelease } from "./store";
+import { finishRelease, ledgerFromTags, releaseCount, releaseId, startRelease } from "./store";
 
 /** A service pinned by digest, with the commit its image was built from when the ledger knows it. */
-export interface PinnedSource {
+export interface Pin {
   readonly service: string;
   readonly imageRef: string;
   readonly tag: string;
@@ -28,13 +29,15 @@ export interface Ending {
   /** The stack's config as the release ran it: what a failed release was to ship. */
   readonly config: ConfigMap;
   /** The services pinned by digest (promote, rollback); none for a build. */
-  readonly pins: readonly PinnedSource[];
+  readonly pins: readonly Pin[];
   /** Whether the engine changed any resource: a live release with no new image still is one when it did. */
   readonly changedResources: boolean;
 }
 
 export interface OpenRelease {
   readonly release: string;
+  /** The stack's tags as read when it started (the ledger and the good releases are among them); undefined when unreadable. */
+  readonly tags: Readonly<Record<string, string>> | undefined;
   close(ending: Ending): Promise<void>;
 }
 
@@ -51,12 +54,14 @@ export async function openRelease(stack: Stack, cwd: string, kind: ReleaseKind):
   await startRelease(stack, { release, kind, who, start }).catch((e: unknown) => warn("could not be written", e));
   // One after the other, and before the update: a self-managed backend rewrites the stack's tags file in place
   // (so does the update, with its own tags), and a read beside a write can find it half written.
-  const read = await readLedger(stack).catch((e: unknown) => {
+  const tags = await stack.workspace.listTags(stack.name).catch((e: unknown) => {
     warn("could not be read", e);
     return undefined;
   });
+  const read = tags && ledgerFromTags(tags);
   return {
     release,
+    tags,
     async close(ending) {
       const previous = read ?? [];
       const entries = releasedServices(ending).map((s) => {

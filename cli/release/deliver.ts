@@ -9,11 +9,11 @@
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { ReleaseKind } from "../ledger/entry";
-import { openRelease, type PinnedSource } from "../ledger/record";
+import { openRelease, type Pin } from "../ledger/record";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
 import { RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
 import { repoPathOf, retireManifests, type Outputs } from "./gitops";
-import { entries, recordGoodRelease } from "./history";
+import { entriesIn, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
 import { commandStart, recordRelease } from "./record";
 import { configuredServices, servicesOf, versions } from "./services";
@@ -32,7 +32,7 @@ export interface ReleaseOptions {
   /** The command that releases, as the stack's ledger records it. @default "ship" */
   readonly kind?: ReleaseKind;
   /** The services pinned by digest (promote, rollback), with the commits their images were built from. */
-  readonly pins?: readonly PinnedSource[];
+  readonly pins?: readonly Pin[];
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
@@ -47,7 +47,7 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   let after: Outputs | undefined;
   let reason = "";
   try {
-    after = await upAndWait(o, before, clock, engine);
+    after = await upAndWait(o, before, clock, engine, ledger.tags);
     outcome = `live, ${versions(after)}`;
     return after;
   } catch (e) {
@@ -112,12 +112,17 @@ function withChanges(onEvent: (e: EngineEvent) => void, engine: { changed: boole
   };
 }
 
-async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock, engine: { changed: boolean }): Promise<Outputs> {
-  // Read while the update runs, so that recording the release once it is live is one write per service.
+async function upAndWait(
+  o: ReleaseOptions,
+  before: Outputs,
+  clock: PhaseClock,
+  engine: { changed: boolean },
+  tags: Readonly<Record<string, string>> | undefined,
+): Promise<Outputs> {
+  // The good releases among the tags the ledger read at the start, so that recording the release once it is live is
+  // one write per service; unread, recordGoodRelease reads them itself.
   const only = servicesOf(before).length === 1;
-  const history = new Map(
-    servicesOf(before).map((svc) => [svc.name, entries(o.stack, { name: svc.name, only }).catch(() => undefined)] as const),
-  );
+  const history = new Map(servicesOf(before).map((svc) => [svc.name, tags && entriesIn(tags, { name: svc.name, only })] as const));
   await up(o, clock, engine);
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
@@ -137,14 +142,11 @@ async function upAndWait(o: ReleaseOptions, before: Outputs, clock: PhaseClock, 
     if (!svc.imageRef || !svc.imageTag) continue;
     const scope = { name: svc.name, only: services.length === 1 };
     // Entries read before are of the same service only while the stack's number of services stays the same.
-    const known = servicesOf(before).length === services.length ? await history.get(svc.name) : undefined;
+    const known = servicesOf(before).length === services.length ? history.get(svc.name) : undefined;
     await recordGoodRelease(o.stack, scope, { imageRef: svc.imageRef, tag: svc.imageTag, at }, known);
   }
   return after;
 }
-
-/** One service pinned to an image by digest. */
-export type Pin = PinnedSource;
 
 /**
  * Pins services of the stack to images by digest (no build) and releases the stack: how promote and rollback

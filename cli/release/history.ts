@@ -34,7 +34,11 @@ export interface ServiceScope {
 
 /** The stored good releases of a service, newest first. */
 export async function entries(stack: Stack, scope: ServiceScope): Promise<Entry[]> {
-  const tags = await stack.workspace.listTags(stack.name);
+  return entriesIn(await stack.workspace.listTags(stack.name), scope);
+}
+
+/** The good releases of a service among a stack's tags already read, newest first. */
+export function entriesIn(tags: Readonly<Record<string, string>>, scope: ServiceScope): Entry[] {
   const found: Entry[] = [];
   for (const [key, value] of Object.entries(tags)) {
     if (!key.startsWith(PREFIX)) continue;

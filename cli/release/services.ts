@@ -2,7 +2,7 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import type { ServiceOutputs } from "../../release";
 import { UsageError } from "../command";
-import { digestOf } from "../ledger/entry";
+import { digestOf } from "../../components/image/reference";
 import type { Outputs } from "./gitops";
 
 /** A service as its stack's outputs name it. */

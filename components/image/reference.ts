@@ -22,6 +22,12 @@ export function repositoryOf(ref: string): string {
   return colon > slash ? ref.slice(0, colon) : ref;
 }
 
+/** The digest of a reference ("sha256:..."), everything after its '@'; "" for a reference by tag alone or none. */
+export function digestOf(ref: string | undefined): string {
+  const at = ref?.indexOf("@") ?? -1;
+  return ref !== undefined && at >= 0 ? ref.slice(at + 1) : "";
+}
+
 /** The repository's path inside its registry. */
 export function repositoryPath(ref: string): string {
   const repository = repositoryOf(ref);

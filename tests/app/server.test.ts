@@ -212,6 +212,23 @@ async function startRawRequest(port: number, path: string) {
   };
 }
 
+/**
+ * A request whose headers are sent before SIGTERM and finished after it (a probe or a scrape racing the shutdown):
+ * its raw response. `beforeSignal` runs once the request has had `settleMs` to reach the server.
+ */
+async function rawAcrossSigterm(app: App, port: number, path: string, settleMs: number, beforeSignal = () => {}): Promise<string> {
+  const request = await startRawRequest(port, path);
+  await sleep(settleMs);
+  beforeSignal();
+  app.child.kill("SIGTERM");
+  await app.waitForLog("draining");
+  try {
+    return await request.finish();
+  } finally {
+    request.destroy();
+  }
+}
+
 /** A scrape's samples, keyed by name and labels as written, e.g. `x{code="200"}`. */
 function samples(text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -344,19 +361,10 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
       );
       // A /readyz request whose headers finish only after the signal: it
       // must see the draining state (a probe racing the shutdown).
-      const probe = await startRawRequest(port, "/readyz");
-      // Give the requests time to reach the server before the signal.
-      await sleep(200);
-      assert.equal(finishedAt, 0, "request still in flight at SIGTERM");
-      app.child.kill("SIGTERM");
-      await app.waitForLog("draining");
-
-      let probeResponse: string;
-      try {
-        probeResponse = await probe.finish();
-      } finally {
-        probe.destroy();
-      }
+      // Given 200 ms to reach the server before the signal, as is the request in flight.
+      const probeResponse = await rawAcrossSigterm(app, port, "/readyz", 200, () => {
+        assert.equal(finishedAt, 0, "request still in flight at SIGTERM");
+      });
       assert.match(probeResponse, /^HTTP\/1\.1 503 /);
       assert.match(probeResponse, /\r\nConnection: close\r\n/i);
       assert.match(probeResponse, /\r\n\r\n\{"status":"draining"\}$/);
@@ -546,17 +554,7 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
     try {
       for (let i = 0; i < 2; i++) assert.equal((await get(port, "/")).status, 200);
       // Sent before the signal, completed after it: a scrape racing the shutdown.
-      const scrapeInFlight = await startRawRequest(port, "/metrics");
-      await sleep(100);
-      app.child.kill("SIGTERM");
-      await app.waitForLog("draining");
-
-      let raw: string;
-      try {
-        raw = await scrapeInFlight.finish();
-      } finally {
-        scrapeInFlight.destroy();
-      }
+      const raw = await rawAcrossSigterm(app, port, "/metrics", 100);
       assert.match(raw, /^HTTP\/1\.1 200 /);
       assert.match(raw, /\r\nContent-Type: text\/plain; version=0\.0\.4; charset=utf-8\r\n/i);
       assert.match(raw, /\r\nConnection: close\r\n/i);
