@@ -263,6 +263,7 @@ function releaseService(
       servicePort: w.servicePort,
       ...(w.metricsPath !== undefined ? { metricsPath: w.metricsPath } : {}),
       rollout: w.rollout,
+      ...(w.canary ? { canary: w.canary } : {}),
       probes: w.probes,
       resources: w.resources,
       shutdown: w.shutdown,
@@ -290,6 +291,7 @@ function releaseService(
     ? undefined
     : awaitRollout({
         deployment: workload.deployment,
+        ...(workload.rollout ? { canary: workload.rollout } : {}),
         kubeconfig: s.cluster.kubeconfig,
         context: s.cluster.context,
         timeoutSeconds: rolloutBoundSeconds(svc),
@@ -307,10 +309,16 @@ function releaseService(
   };
 }
 
-/** How long a service's rollout may take: a progress deadline for each pod it may run, and one more. */
+/**
+ * How long a service's rollout may take: a progress deadline for each pod it may run, and one more; with a canary,
+ * each step's analysis besides, up to its deadline for enough requests and its pause.
+ */
 function rolloutBoundSeconds(svc: ServiceSettings): number {
   const w = svc.workload;
-  return w.rollout.progressDeadlineSeconds * ((w.autoscaling?.maxReplicas ?? w.rollout.replicas ?? WORKLOAD_DEFAULTS.replicas) + 1);
+  const D = WORKLOAD_DEFAULTS;
+  const pods = w.rollout.progressDeadlineSeconds * ((w.autoscaling?.maxReplicas ?? w.rollout.replicas ?? D.replicas) + 1);
+  const c = w.canary;
+  return c ? pods + c.steps.length * ((c.deadlineSeconds ?? D.canaryDeadlineSeconds) + (c.pauseSeconds ?? D.canaryPauseSeconds)) : pods;
 }
 
 /** Every kind the stack's workloads render, once each: all that the AppProject lets Argo CD apply. */

@@ -4,10 +4,16 @@ import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "
 import { diagnosePods, type EventSnapshot, type PodSnapshot } from "./diagnose";
 import { retirementReader } from "./retirement";
 import { rolloutVerdict } from "./status";
+import { waitForCanary } from "./canary-await";
 
 export interface AwaitRolloutArgs {
   /** The Deployment to wait for; the wait starts once Pulumi has applied it. */
   readonly deployment: k8s.apps.v1.Deployment;
+  /**
+   * The canary's Argo Rollouts Rollout, when the workload has one: it runs the Deployment's pod template, so the wait
+   * follows it instead (canary-await.ts), once both are applied.
+   */
+  readonly canary?: k8s.apiextensions.CustomResource;
   /** Path of the kubeconfig. @default KUBECONFIG or ~/.kube/config, as the Kubernetes provider */
   readonly kubeconfig?: string;
   /** Context in the kubeconfig. @default its current context */
@@ -41,6 +47,27 @@ export function awaitRollout(args: AwaitRolloutArgs): pulumi.Output<RolloutResul
   // The applied object's metadata resolves only after the provider's create or update, so the wait
   // starts after the apply, never before. An object without a generation was not applied to a cluster
   // (a preview, a rendering, Pulumi's mocks): there is no rollout to wait for.
+  const canary = args.canary;
+  if (canary) {
+    return pulumi.all([args.deployment.metadata, canary.metadata]).apply(([d, r]): Promise<RolloutResult> =>
+      pulumi.runtime.isDryRun() || d.generation === undefined || r.generation === undefined
+        ? Promise.resolve(pulumi.unknown as unknown as RolloutResult)
+        : waitForCanary({
+            namespace: r.namespace ?? "",
+            rolloutName: r.name ?? "",
+            deploymentName: d.name,
+            ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+            ...(args.context ? { context: args.context } : {}),
+            timeoutSeconds: args.timeoutSeconds,
+            ...(args.unreachableSeconds !== undefined ? { unreachableSeconds: args.unreachableSeconds } : {}),
+            reportOn: canary,
+            fail: (message) =>
+              quickRunError(
+                `${message}\n  Argo Rollouts keeps the stable version serving; tagship sets it back as the stack's desired state.`,
+              ),
+          }).then(({ readyReplicas }) => ({ revision: d.annotations?.["deployment.kubernetes.io/revision"] ?? "", readyReplicas })),
+    );
+  }
   return args.deployment.metadata.apply((m): Promise<RolloutResult> =>
     pulumi.runtime.isDryRun() || m.generation === undefined
       ? Promise.resolve(pulumi.unknown as unknown as RolloutResult)

@@ -200,6 +200,26 @@ export const CONFIG_KEYS = {
       "WorkloadArgs.autoscaling.scaleDownStabilizationSeconds",
     ],
   },
+  canary: {
+    service: "canary",
+    type: "object",
+    default: "",
+    description:
+      "Release by canary with analysis (Argo Rollouts, which the cluster must run) instead of a rolling update: an object of steps (weights, percent of the pods, e.g. [10, 50]), pauseSeconds, intervalSeconds, windowSeconds, minRequests, maxErrorPercent, maxP99Milliseconds, deadlineSeconds, prometheusAddress, requestsMetric and latencyMetric; needs metricsPath. E.g. `pulumi config set --path 'tagship:canary.steps[0]' 10`. Empty: a rolling update.",
+    feeds: [
+      "WorkloadArgs.canary.steps",
+      "WorkloadArgs.canary.pauseSeconds",
+      "WorkloadArgs.canary.intervalSeconds",
+      "WorkloadArgs.canary.windowSeconds",
+      "WorkloadArgs.canary.minRequests",
+      "WorkloadArgs.canary.maxErrorPercent",
+      "WorkloadArgs.canary.maxP99Milliseconds",
+      "WorkloadArgs.canary.deadlineSeconds",
+      "WorkloadArgs.canary.prometheusAddress",
+      "WorkloadArgs.canary.requestsMetric",
+      "WorkloadArgs.canary.latencyMetric",
+    ],
+  },
   topologySpread: {
     service: "topologySpread",
     type: "list",

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { RolloutSettings } from "./rollout";
 import type { RuntimeSettings } from "./runtime";
 import type { TrafficSettings } from "./traffic";
-import type { ProbesArgs, ResourcesArgs, ShutdownArgs } from "../components/workload";
+import type { CanaryArgs, ProbesArgs, ResourcesArgs, ShutdownArgs } from "../components/workload";
 
 export const DELIVERY_MODES = ["direct", "gitops"] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -70,6 +70,8 @@ export interface ServiceSettings {
     /** Absent: the pods are not annotated for scraping. */
     readonly metricsPath?: string;
     readonly rollout: RolloutSettings;
+    /** Absent: a rolling update. */
+    readonly canary?: CanaryArgs;
     readonly probes: Required<ProbesArgs>;
     readonly resources: Required<ResourcesArgs>;
     readonly shutdown: Required<ShutdownArgs>;

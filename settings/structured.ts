@@ -64,7 +64,7 @@ function isScalar(v: unknown): v is string | number | boolean {
 }
 
 /** How one field of a structured object key is read: a whole number, a text, or a list of texts (a lone text is a list of one). */
-export type FieldKind = "integer" | "text" | "textList";
+export type FieldKind = "integer" | "number" | "text" | "textList" | "integerList";
 
 /**
  * A key holding an object of known fields (autoscaling, ingress, httpRoute), each read as its kind: undefined when
@@ -76,7 +76,7 @@ export function readFields(
   e: EntryExample<KeyOfType<"object">>,
   fields: Readonly<Record<string, FieldKind>>,
   required: readonly string[] = [],
-): Record<string, number | string | string[]> | undefined {
+): Record<string, number | number[] | string | string[]> | undefined {
   const raw = r.text(e.key).trim();
   if (raw === "") return undefined;
   return fieldsOf(r, { path: e.key, example: e.example }, parsedJson(raw) ?? raw, fields, required);
@@ -92,7 +92,7 @@ export function fieldsOf(
   value: unknown,
   fields: Readonly<Record<string, FieldKind>>,
   required: readonly string[] = [],
-): Record<string, number | string | string[]> | undefined {
+): Record<string, number | number[] | string | string[]> | undefined {
   const names = Object.keys(fields);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     r.report(
@@ -104,7 +104,7 @@ export function fieldsOf(
     return undefined;
   }
   const entries = Object.entries(value);
-  const read: Record<string, number | string | string[]> = {};
+  const read: Record<string, number | number[] | string | string[]> = {};
   for (const [name, fieldValue] of entries) {
     const kind = fields[name];
     const path = `${at.path}.${name}`;
@@ -136,17 +136,32 @@ export function fieldsOf(
   return read;
 }
 
+/** A whole number, or the text of one (as `pulumi config set --path` stores values given on the command line). */
+function integer(value: unknown): number | undefined {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  return typeof value === "string" && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
 const FIELD_KINDS: Record<FieldKind, string> = {
   integer: "a whole number",
+  number: "a number",
+  integerList: "a list of whole numbers",
   text: "a text value",
   textList: "a list of text values",
 };
 
-function readField(kind: FieldKind, value: unknown): number | string | string[] | undefined {
+function readField(kind: FieldKind, value: unknown): number | number[] | string | string[] | undefined {
   switch (kind) {
     case "integer":
-      if (typeof value === "number" && Number.isInteger(value)) return value;
-      return typeof value === "string" && /^-?[0-9]+$/.test(value.trim()) ? Number(value.trim()) : undefined;
+      return integer(value);
+    case "number":
+      if (typeof value === "number" && Number.isFinite(value)) return value;
+      return typeof value === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim()) ? Number(value.trim()) : undefined;
+    case "integerList": {
+      const list = Array.isArray(value) ? value.map(integer) : [integer(value)];
+      const whole = list.filter((n) => n !== undefined);
+      return whole.length === list.length ? whole : undefined;
+    }
     case "text":
       return isScalar(value) ? String(value) : undefined;
     case "textList":

@@ -1,5 +1,6 @@
 import { resolveWorkload, workloadProblems, type WorkloadArgs } from "../components/workload";
 import type { Problem } from "../components/validation";
+import { canarySettings } from "./canary";
 import { resourceSettings, shutdownSettings } from "./container";
 import { configNaming } from "./config-naming";
 import { probeSettings } from "./probes";
@@ -34,6 +35,7 @@ export function workloadSettings(r: ConfigReader, args: WorkloadSettingsArgs): S
     servicePort: r.integer("servicePort"),
     ...metricsSettings(r),
     rollout,
+    ...canarySettings(r),
     probes: probeSettings(r),
     resources: resourceSettings(r),
     shutdown: shutdownSettings(r),

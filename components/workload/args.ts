@@ -21,6 +21,40 @@ export interface RolloutArgs {
 }
 
 /**
+ * A canary release instead of a rolling update: Argo Rollouts (which the cluster must run) moves the pods to the new
+ * version in steps, and at each step an analysis of the new version's requests in Prometheus decides whether it goes
+ * on, aborts (every pod back on the stable version at once) or, with too few requests to judge, waits until its
+ * deadline and fails as inconclusive. Traffic follows the pods: a step's weight is its share of the pods (rounded up
+ * to whole pods). The analysis reads the pods' metrics (WorkloadArgs.metricsPath, which a canary needs) by the labels
+ * Prometheus' common pod discovery gives them: namespace, app_kubernetes_io_name and app_kubernetes_io_version.
+ * @see https://argo-rollouts.readthedocs.io/en/stable/features/canary/
+ */
+export interface CanaryArgs {
+  /** The weights of the steps, percent of the pods, ascending, each 1 to 99; after the last one the rest of the pods follow. */
+  readonly steps: readonly number[];
+  /** Seconds of passing analysis each step needs before the next: its consecutive successful measurements. @default 30 */
+  readonly pauseSeconds?: number;
+  /** Seconds between two measurements. @default 10 */
+  readonly intervalSeconds?: number;
+  /** The range each measurement reads, in seconds; at least twice Prometheus' scrape interval. @default 30 */
+  readonly windowSeconds?: number;
+  /** Fewest requests to the new version in a window for a measurement to count; fewer is inconclusive. @default 50 */
+  readonly minRequests?: number;
+  /** Most percent of the new version's requests that may fail (5xx), above the stable version's share. @default 1 */
+  readonly maxErrorPercent?: number;
+  /** Most milliseconds the new version's p99 latency may take. @default undefined: latency not judged */
+  readonly maxP99Milliseconds?: number;
+  /** Seconds a step may stay inconclusive (too few requests) before the release fails as such. @default 300 */
+  readonly deadlineSeconds?: number;
+  /** Prometheus' URL as the Argo Rollouts controller reaches it. @default the controller's ARGO_ROLLOUTS_PROMETHEUS_ADDRESS */
+  readonly prometheusAddress?: string;
+  /** The app's counter of requests, by status code in label `code`. @default "http_requests_total" */
+  readonly requestsMetric?: string;
+  /** The app's histogram of request durations in seconds, for maxP99Milliseconds. @default "http_request_duration_seconds" */
+  readonly latencyMetric?: string;
+}
+
+/**
  * An HTTP GET probe against the container port.
  * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
  */
@@ -106,6 +140,8 @@ export interface WorkloadArgs {
    */
   readonly metricsPath?: string;
   readonly rollout?: RolloutArgs;
+  /** Release by canary with analysis (Argo Rollouts) instead of a rolling update. @default undefined: a rolling update */
+  readonly canary?: CanaryArgs;
   readonly probes: ProbesArgs;
   readonly resources?: ResourcesArgs;
   readonly shutdown?: ShutdownArgs;
@@ -275,4 +311,12 @@ export const WORKLOAD_DEFAULTS = {
   routePath: "/",
   maxSkew: 1,
   whenUnsatisfiable: "ScheduleAnyway",
+  canaryPauseSeconds: 30,
+  canaryIntervalSeconds: 10,
+  canaryWindowSeconds: 30,
+  canaryMinRequests: 50,
+  canaryMaxErrorPercent: 1,
+  canaryDeadlineSeconds: 300,
+  requestsMetric: "http_requests_total",
+  latencyMetric: "http_request_duration_seconds",
 } as const;

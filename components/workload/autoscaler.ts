@@ -2,13 +2,13 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedAutoscaling } from "./resolve";
 
 /**
- * The HorizontalPodAutoscaler's spec for a Deployment. Scaling up keeps the autoscaler's own quick default;
+ * The HorizontalPodAutoscaler's spec for a Deployment, or for the Rollout of a canary (which runs the pods then). Scaling up keeps the autoscaler's own quick default;
  * scaling down waits `scaleDownStabilizationSeconds` of low load and then removes at most half the pods a
  * minute, so a lull between bursts does not drop capacity the next burst needs.
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
  */
 export function autoscalerSpec(
-  deploymentName: k8s.types.input.autoscaling.v2.CrossVersionObjectReference["name"],
+  target: { readonly kind: "Deployment" | "Rollout"; readonly name: k8s.types.input.autoscaling.v2.CrossVersionObjectReference["name"] },
   a: ResolvedAutoscaling,
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
   const utilization = (name: "cpu" | "memory", averageUtilization: number) => ({
@@ -16,7 +16,7 @@ export function autoscalerSpec(
     resource: { name, target: { type: "Utilization", averageUtilization } },
   });
   return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+    scaleTargetRef: { apiVersion: target.kind === "Rollout" ? "argoproj.io/v1alpha1" : "apps/v1", kind: target.kind, name: target.name },
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
     metrics: [

@@ -17,17 +17,22 @@ export const WORKLOAD_KINDS = {
   autoscaler: { group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler" },
   ingress: { group: "networking.k8s.io", version: "v1", kind: "Ingress" },
   httpRoute: { group: "gateway.networking.k8s.io", version: "v1", kind: "HTTPRoute" },
+  rollout: { group: "argoproj.io", version: "v1alpha1", kind: "Rollout" },
+  analysisTemplate: { group: "argoproj.io", version: "v1alpha1", kind: "AnalysisTemplate" },
 } as const;
 
 /**
  * The kinds a Workload with these arguments makes: what an Argo CD AppProject must allow, and no more, for an
  * Application to sync it.
  */
-export function workloadKinds(args: Pick<WorkloadArgs, "env" | "serviceAccount" | "autoscaling" | "ingress" | "httpRoute">): GroupKind[] {
+export function workloadKinds(
+  args: Pick<WorkloadArgs, "env" | "serviceAccount" | "autoscaling" | "ingress" | "httpRoute" | "canary">,
+): GroupKind[] {
   const w = resolveWorkload({ namespace: "", image: "", version: "", probes: { readiness: { path: "/" } }, ...args });
   const K = WORKLOAD_KINDS;
   return [
     K.deployment,
+    ...(w.canary ? [K.rollout, K.analysisTemplate] : []),
     K.service,
     K.disruptionBudget,
     ...(Object.keys(w.env).length > 0 ? [K.env] : []),

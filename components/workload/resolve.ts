@@ -1,5 +1,12 @@
 import type { IntOrPercent } from "../rules";
-import { WORKLOAD_DEFAULTS as D, type HttpProbeArgs, type HttpRouteArgs, type IngressArgs, type WorkloadArgs } from "./args";
+import {
+  WORKLOAD_DEFAULTS as D,
+  type CanaryArgs,
+  type HttpProbeArgs,
+  type HttpRouteArgs,
+  type IngressArgs,
+  type WorkloadArgs,
+} from "./args";
 
 export interface ResolvedProbe {
   readonly path: string;
@@ -26,6 +33,8 @@ export interface ResolvedWorkload {
   readonly minReadySeconds: number;
   readonly progressDeadlineSeconds: number;
   readonly revisionHistoryLimit: number;
+  /** Absent: a rolling update. */
+  readonly canary?: ResolvedCanary;
   readonly metricsPath?: string;
   readonly readiness: ResolvedProbe;
   readonly liveness?: ResolvedProbe;
@@ -50,6 +59,9 @@ export interface ResolvedWorkload {
   /** Absent: the namespace's default account. */
   readonly serviceAccount?: { readonly automountToken: boolean };
 }
+
+export type ResolvedCanary = Required<Omit<CanaryArgs, "maxP99Milliseconds" | "prometheusAddress">> &
+  Pick<CanaryArgs, "maxP99Milliseconds" | "prometheusAddress">;
 
 export interface ResolvedAutoscaling {
   readonly minReplicas: number;
@@ -99,6 +111,7 @@ export function resolveWorkload(args: WorkloadArgs): ResolvedWorkload {
     minReadySeconds: r.minReadySeconds ?? D.minReadySeconds,
     progressDeadlineSeconds: r.progressDeadlineSeconds ?? D.progressDeadlineSeconds,
     revisionHistoryLimit: r.revisionHistoryLimit ?? D.revisionHistoryLimit,
+    ...(args.canary ? { canary: canary(args.canary) } : {}),
     ...(args.metricsPath !== undefined ? { metricsPath: args.metricsPath } : {}),
     // A missing readiness probe is reported by validation; an empty path keeps the shape total.
     readiness: probe((args.probes as Partial<WorkloadArgs["probes"]> | undefined)?.readiness ?? { path: "" }),
@@ -131,5 +144,21 @@ function autoscaling(a: NonNullable<WorkloadArgs["autoscaling"]>): ResolvedAutos
     ...(a.cpuUtilization !== undefined ? { cpuUtilization: a.cpuUtilization } : {}),
     ...(a.memoryUtilization !== undefined ? { memoryUtilization: a.memoryUtilization } : {}),
     scaleDownStabilizationSeconds: a.scaleDownStabilizationSeconds ?? D.scaleDownStabilizationSeconds,
+  };
+}
+
+function canary(c: CanaryArgs): ResolvedCanary {
+  return {
+    steps: c.steps,
+    pauseSeconds: c.pauseSeconds ?? D.canaryPauseSeconds,
+    intervalSeconds: c.intervalSeconds ?? D.canaryIntervalSeconds,
+    windowSeconds: c.windowSeconds ?? D.canaryWindowSeconds,
+    minRequests: c.minRequests ?? D.canaryMinRequests,
+    maxErrorPercent: c.maxErrorPercent ?? D.canaryMaxErrorPercent,
+    deadlineSeconds: c.deadlineSeconds ?? D.canaryDeadlineSeconds,
+    requestsMetric: c.requestsMetric ?? D.requestsMetric,
+    latencyMetric: c.latencyMetric ?? D.latencyMetric,
+    ...(c.maxP99Milliseconds !== undefined ? { maxP99Milliseconds: c.maxP99Milliseconds } : {}),
+    ...(c.prometheusAddress !== undefined ? { prometheusAddress: c.prometheusAddress } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type { ResolvedProbe, ResolvedWorkload } from "./resolve";
 import { exposureProblems } from "./validate-exposure";
 import { problemCollector } from "./problems";
 import { scalingProblems } from "./validate-scaling";
+import { canaryProblems } from "./validate-canary";
 
 const B = rules.BOUNDS;
 
@@ -131,7 +132,7 @@ export function workloadProblems(w: ResolvedWorkload, naming: Naming): Problem[]
       fail(["writablePaths"], { [path]: size }, "a size limit for each path, a memory quantity such as 64Mi", 'e.g. {"/tmp": "64Mi"}');
     }
   }
-  problems.push(...scalingProblems(w, naming), ...exposureProblems(w, naming));
+  problems.push(...scalingProblems(w, naming), ...exposureProblems(w, naming), ...canaryProblems(w, naming));
   return problems;
 
   /** Plain variables: valid names, none the container sets itself or the Secret sets too. */

@@ -10,6 +10,8 @@ import { appLabels, selectorLabels } from "./labels";
 import { resolveWorkload, type ResolvedWorkload } from "./resolve";
 import { autoscalerSpec, disruptionLimit } from "./autoscaler";
 import { httpRouteSpec, ingressSpec } from "./exposure";
+import { analysisTemplateSpec, canaryRolloutSpec } from "./canary";
+import { WORKLOAD_KINDS } from "./kinds";
 import { rollingUpdate, topologySpreadConstraints } from "./strategy";
 import { workloadProblems } from "./validate";
 
@@ -40,6 +42,10 @@ export class Workload extends pulumi.ComponentResource {
   public readonly envConfigMap?: k8s.core.v1.ConfigMap;
   /** The pods' own account (WorkloadArgs.serviceAccount); absent when they use the namespace's default. */
   public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+  /** WorkloadArgs.canary: the Argo Rollouts Rollout that runs the Deployment's pod template; absent for a rolling update. */
+  public readonly rollout?: k8s.apiextensions.CustomResource;
+  /** WorkloadArgs.canary: the analysis the Rollout's steps run. */
+  public readonly analysisTemplate?: k8s.apiextensions.CustomResource;
   /** The pod count's owner (WorkloadArgs.autoscaling); absent with a fixed count. */
   public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   /** WorkloadArgs.ingress; absent without one. */
@@ -113,8 +119,9 @@ export class Workload extends pulumi.ComponentResource {
         metadata: metadata(versioned, w.providerAwait ? soleOwner : { ...soleOwner, "pulumi.com/skipAwait": "true" }),
         spec: {
           // With autoscaling no replicas at all: a value here would be applied (or synced) on every release and
-          // reset the count the autoscaler chose.
-          ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
+          // reset the count the autoscaler chose. With a canary none either: the Rollout runs the pods and scales
+          // this Deployment down to 0 itself.
+          ...(w.replicas !== undefined && !w.canary ? { replicas: w.replicas } : {}),
           selector: { matchLabels: selector },
           strategy: rollingUpdate(w),
           minReadySeconds: w.minReadySeconds,
@@ -171,10 +178,49 @@ export class Workload extends pulumi.ComponentResource {
       inNamespace,
     );
 
+    if (w.canary) {
+      const c = w.canary;
+      const typed = (k: (typeof WORKLOAD_KINDS)["rollout" | "analysisTemplate"]) => ({
+        apiVersion: `${k.group}/${k.version}`,
+        kind: k.kind,
+      });
+      this.analysisTemplate = new k8s.apiextensions.CustomResource(
+        `${name}-analysis`,
+        {
+          ...typed(WORKLOAD_KINDS.analysisTemplate),
+          metadata: metadata(),
+          spec: namespace.apply((ns) => analysisTemplateSpec(c, { namespace: ns, name })),
+        },
+        inNamespace,
+      );
+      this.rollout = new k8s.apiextensions.CustomResource(
+        `${name}-rollout`,
+        {
+          ...typed(WORKLOAD_KINDS.rollout),
+          metadata: metadata(versioned),
+          spec: canaryRolloutSpec(w, c, {
+            deploymentName: this.deployment.metadata.name,
+            selector,
+            templateName: this.analysisTemplate.metadata.name,
+            version,
+          }),
+        },
+        inNamespace,
+      );
+    }
+
     this.autoscaler = w.autoscaling
       ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
           `${name}-hpa`,
-          { metadata: metadata(), spec: autoscalerSpec(this.deployment.metadata.name, w.autoscaling) },
+          {
+            metadata: metadata(),
+            spec: autoscalerSpec(
+              this.rollout
+                ? { kind: "Rollout", name: this.rollout.metadata.name }
+                : { kind: "Deployment", name: this.deployment.metadata.name },
+              w.autoscaling,
+            ),
+          },
           inNamespace,
         )
       : undefined;
@@ -202,6 +248,8 @@ export class Workload extends pulumi.ComponentResource {
       this.envConfigMap,
       this.serviceAccount,
       this.deployment,
+      this.analysisTemplate,
+      this.rollout,
       this.service,
       this.disruptionBudget,
       this.autoscaler,
