@@ -6,6 +6,7 @@
  */
 import { applicationVerdict, awaitingMetrics, type AutoscalerCondition } from "../rollout/application";
 import { connect, deploymentSnapshot, readRetrying, UNREACHABLE_SECONDS } from "../rollout/cluster";
+import { canaryReader } from "../rollout/canary-await";
 import { retirementReader } from "../rollout/retirement";
 import { rolloutVerdict, type RolloutVerdict } from "../rollout/status";
 
@@ -64,9 +65,13 @@ export async function awaitArgo(a: ArgoWaitArgs): Promise<void> {
   // Every service's Deployment, judged as one: failed if any failed, complete when all are and no old pod
   // takes new requests any more.
   const retirement = retirementReader({ client, kc }, namespace);
+  // A service released by canary runs its pods through its Rollout (named like the Deployment): that says where it is.
+  const canary = canaryReader({ client, kc }, namespace);
   const deploymentVerdict = async () => {
     const verdicts = await Promise.all(
       deployments.map(async (name) => {
+        const viaRollout = await canary(name, name);
+        if (viaRollout) return { name, verdict: viaRollout.verdict };
         const d = await apps.readNamespacedDeployment({ name, namespace });
         const rollout = rolloutVerdict(deploymentSnapshot(d));
         return { name, verdict: rollout.state === "complete" ? await retirement(d) : rollout };
@@ -136,6 +141,12 @@ export async function awaitArgo(a: ArgoWaitArgs): Promise<void> {
     );
     stages.observe(app, commit, ours);
     let detail = verdict.state === "progressing" ? verdict.detail : "";
+    if (verdict.state === "progressing" && app.status?.sync?.status === "Synced" && ours(app.status.sync.revision) === commit) {
+      // Synced at this commit: a canary that ended aborted or inconclusive is this release's outcome, whatever
+      // Argo CD's health says yet (a Rollout paused on an inconclusive analysis is only Suspended there).
+      const rollout = await deploymentVerdict().catch(() => undefined);
+      if (rollout?.state === "failed") throw new Error(`Rollout ${namespace}/${rollout.name}: [${rollout.reason}] ${rollout.message}`);
+    }
     if (verdict.state === "failed") {
       // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
       const rollout = await deploymentVerdict().catch(() => undefined);

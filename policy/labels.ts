@@ -17,6 +17,8 @@ const LABELLED = [
   "HorizontalPodAutoscaler",
   "Ingress",
   "HTTPRoute",
+  "Rollout",
+  "AnalysisTemplate",
 ];
 
 export const appLabels: ResourceValidationPolicy = {

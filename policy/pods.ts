@@ -100,9 +100,21 @@ export const restrictedSecurityContext = containerPolicy(
 
 export const productionMaxUnavailable: ResourceValidationPolicy = {
   name: "production-max-unavailable-zero",
-  description: "A Deployment of a production stack rolls out with maxUnavailable 0, so that it never serves below full capacity.",
+  description:
+    "A Deployment (or a canary's Rollout) of a production stack rolls out with maxUnavailable 0, so that it never serves below full capacity.",
   validateResource: (args, report) => {
-    if (args.type !== "kubernetes:apps/v1:Deployment" || !isProductionStack(stackOf(args.urn))) return;
+    if (!isProductionStack(stackOf(args.urn))) return;
+    if (args.type === "kubernetes:argoproj.io/v1alpha1:Rollout") {
+      const unavailable = (args.props as { spec?: { strategy?: { canary?: { maxUnavailable?: number | string } } } }).spec?.strategy?.canary
+        ?.maxUnavailable;
+      if (!(unavailable === 0 || unavailable === "0" || unavailable === "0%")) {
+        report(
+          `production stack ${stackOf(args.urn)}: canary with maxUnavailable ${JSON.stringify(unavailable ?? "25% (the default)")}; set it to 0`,
+        );
+      }
+      return;
+    }
+    if (args.type !== "kubernetes:apps/v1:Deployment") return;
     const strategy = (args.props as KubeObject).spec?.strategy ?? {};
     // Left unset, Kubernetes defaults to a RollingUpdate with maxUnavailable 25%.
     const unavailable = strategy.rollingUpdate?.maxUnavailable;

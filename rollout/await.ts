@@ -63,7 +63,7 @@ export function awaitRollout(args: AwaitRolloutArgs): pulumi.Output<RolloutResul
             reportOn: canary,
             fail: (message) =>
               quickRunError(
-                `${message}\n  Argo Rollouts keeps the stable version serving; tagship sets it back as the stack's desired state.`,
+                `${message}\n  Argo Rollouts keeps the stable version serving; tagship's commands name it again in the stack's config (after a plain \`pulumi up\`, set imageTag back yourself).`,
               ),
           }).then(({ readyReplicas }) => ({ revision: d.annotations?.["deployment.kubernetes.io/revision"] ?? "", readyReplicas })),
     );

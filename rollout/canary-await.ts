@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { canaryVerdict, type CanarySnapshot } from "./canary-status";
-import { connect, readRetrying, UNREACHABLE_SECONDS } from "./cluster";
+import { connect, orAbsent, readRetrying, UNREACHABLE_SECONDS } from "./cluster";
 import type { RolloutVerdict } from "./status";
 
 const GROUP = "argoproj.io";
@@ -26,7 +26,7 @@ export interface CanaryWaitArgs {
   readonly fail: (message: string) => Error;
 }
 
-interface RolloutObject {
+export interface RolloutObject {
   readonly metadata?: { readonly generation?: number };
   readonly spec?: { readonly strategy?: { readonly canary?: { readonly steps?: readonly unknown[] } } };
   readonly status?: {
@@ -44,54 +44,76 @@ interface RolloutObject {
   };
 }
 
-/** Waits for the canary; returns the ready pods once it is Healthy on the new template, throws `args.fail(...)` otherwise. */
-export async function waitForCanary(args: CanaryWaitArgs): Promise<{ readyReplicas: number }> {
-  const { client, kc } = await connect(args.kubeconfig, args.context);
+type Connection = Awaited<ReturnType<typeof connect>>;
+
+/**
+ * Reads a canary's verdict: its Rollout (the workload's name) and whether that runs the Deployment's pod template
+ * yet. Undefined when the workload has no Rollout (a rolling update). Both release waits use it: this module's in
+ * direct mode, and Argo CD's in gitops mode (gitops/wait.ts), which Argo CD's health alone would leave waiting on an
+ * inconclusive analysis (a paused Rollout is Suspended, not Degraded).
+ */
+export function canaryReader({ client, kc }: Connection, namespace: string) {
   const custom = kc.makeApiClient(client.CustomObjectsApi);
   const apps = kc.makeApiClient(client.AppsV1Api);
-  const { namespace, rolloutName: name } = args;
-  const id = `Rollout ${namespace}/${name}`;
-  const started = Date.now();
-  const deadline = started + args.timeoutSeconds * 1000;
-  const read = <T>(what: () => Promise<T>) =>
-    readRetrying(what, {
-      seconds: args.unreachableSeconds,
-      deadline,
-      onFirstFailure: (error) =>
-        void pulumi.log.warn(
-          `canary: cannot read ${id} (${error}); retrying for up to ${args.unreachableSeconds ?? UNREACHABLE_SECONDS} s`,
-          args.reportOn,
-        ),
-      giveUp: (error, seconds) =>
-        args.fail(`${id}: reading its status failed for ${seconds.toFixed(0)} s: ${error}. The canary goes on in the cluster.`),
-    });
 
   /** Whether the Rollout's current ReplicaSet runs the Deployment's pod template: same image, same version label. */
-  const templateCurrent = async (hash: string | undefined): Promise<boolean> => {
+  const templateCurrent = async (name: string, deploymentName: string, hash: string | undefined): Promise<boolean> => {
     if (!hash) return false;
-    const d = await apps.readNamespacedDeployment({ name: args.deploymentName, namespace });
+    const d = await apps.readNamespacedDeployment({ name: deploymentName, namespace });
     const sets = await apps.listNamespacedReplicaSet({ namespace, labelSelector: `rollouts-pod-template-hash=${hash}` });
     const rs = sets.items.find((s) => s.metadata?.ownerReferences?.some((o) => o.kind === "Rollout" && o.name === name));
-    const image = (t: typeof d.spec) => t?.template.spec?.containers[0]?.image;
-    const version = (t: typeof d.spec) => t?.template.metadata?.labels?.["app.kubernetes.io/version"];
-    return rs !== undefined && image(rs.spec as typeof d.spec) === image(d.spec) && version(rs.spec as typeof d.spec) === version(d.spec);
+    type Template = NonNullable<typeof d.spec>["template"] | undefined;
+    const image = (t: Template) => t?.spec?.containers[0]?.image;
+    const version = (t: Template) => t?.metadata?.labels?.["app.kubernetes.io/version"];
+    return (
+      rs !== undefined && image(rs.spec?.template) === image(d.spec?.template) && version(rs.spec?.template) === version(d.spec?.template)
+    );
   };
 
+  return async (name: string, deploymentName: string): Promise<{ verdict: RolloutVerdict; readyReplicas: number } | undefined> => {
+    const r = (await orAbsent(
+      custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "rollouts", name }),
+      undefined,
+    )) as RolloutObject | undefined;
+    if (!r) return undefined;
+    const current = await templateCurrent(name, deploymentName, r.status?.currentPodHash);
+    return { verdict: canaryVerdict(canarySnapshot(r, current)), readyReplicas: r.status?.readyReplicas ?? 0 };
+  };
+}
+
+/** Waits for the canary; returns the ready pods once it is Healthy on the new template, throws `args.fail(...)` otherwise. */
+export async function waitForCanary(args: CanaryWaitArgs): Promise<{ readyReplicas: number }> {
+  const read = canaryReader(await connect(args.kubeconfig, args.context), args.namespace);
+  const id = `Rollout ${args.namespace}/${args.rolloutName}`;
+  const started = Date.now();
+  const deadline = started + args.timeoutSeconds * 1000;
   let detail = "";
   for (;;) {
-    const r = (await read(() =>
-      custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "rollouts", name }),
-    )) as RolloutObject;
-    const snapshot = await read(async () => canarySnapshot(r, await templateCurrent(r.status?.currentPodHash)));
-    const verdict: RolloutVerdict = canaryVerdict(snapshot);
+    const canary = await readRetrying(
+      async () => {
+        const found = await read(args.rolloutName, args.deploymentName);
+        if (!found) throw new Error("not found");
+        return found;
+      },
+      {
+        seconds: args.unreachableSeconds,
+        deadline,
+        onFirstFailure: (error) =>
+          void pulumi.log.warn(
+            `canary: cannot read ${id} (${error}); retrying for up to ${args.unreachableSeconds ?? UNREACHABLE_SECONDS} s`,
+            args.reportOn,
+          ),
+        giveUp: (error, seconds) =>
+          args.fail(`${id}: reading its status failed for ${seconds.toFixed(0)} s: ${error}. The canary goes on in the cluster.`),
+      },
+    );
+    const { verdict } = canary;
     if (verdict.state === "complete") {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      void pulumi.log.info(`canary complete in ${seconds} s: ${r.status?.readyReplicas ?? 0} pods ready`, args.reportOn);
-      return { readyReplicas: r.status?.readyReplicas ?? 0 };
+      void pulumi.log.info(`canary complete in ${seconds} s: ${canary.readyReplicas} pods ready`, args.reportOn);
+      return { readyReplicas: canary.readyReplicas };
     }
-    if (verdict.state === "failed") {
-      throw args.fail(`${id} did not roll out: [${verdict.reason}] ${verdict.message}`);
-    }
+    if (verdict.state === "failed") throw args.fail(`${id} did not roll out: [${verdict.reason}] ${verdict.message}`);
     if (Date.now() > deadline) throw args.fail(`${id} did not roll out: not complete after ${args.timeoutSeconds} s (${detail})`);
     if (verdict.detail !== detail) {
       detail = verdict.detail;

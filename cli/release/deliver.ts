@@ -10,6 +10,10 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { ReleaseKind } from "../ledger/entry";
 import { openRelease, type Pin } from "../ledger/record";
+import { ledgerFromTags } from "../ledger/store";
+import { builtFrom } from "../ledger/lookup";
+import { digestOf } from "../../components/image/reference";
+import { abortedCanaries, type AbortedCanary } from "./canary-abort";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
 import { RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
 import { repoPathOf, retireManifests, type Outputs } from "./gitops";
@@ -36,6 +40,50 @@ export interface ReleaseOptions {
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
+  try {
+    return await releaseOnce(o);
+  } catch (e) {
+    if (!(e instanceof CanaryAborted)) throw e;
+    return await restoreStable(o, e);
+  }
+}
+
+/** A release that Argo Rollouts aborted: its ledger entries say so; what the stable pods run is to be named again. */
+class CanaryAborted extends Error {
+  constructor(
+    readonly aborted: readonly AbortedCanary[],
+    readonly tags: Readonly<Record<string, string>> | undefined,
+  ) {
+    super(aborted.map((a) => `the canary of ${a.service} ${a.aborted.tag} was aborted: ${a.reason}`).join("; "));
+  }
+}
+
+/**
+ * After an aborted canary, names the stable version again as the stack's desired state: its config pins each such
+ * service to what its stable pods run (imageRef and imageTag, as rollback does) and a release applies that, which in
+ * gitops mode commits it to the branch, so that Argo CD is Synced and Healthy again and the next `pulumi up` does not
+ * release the aborted version anew. The release still fails: it did not go live.
+ */
+async function restoreStable(o: ReleaseOptions, e: CanaryAborted): Promise<never> {
+  const ledger = e.tags ? ledgerFromTags(e.tags) : [];
+  for (const a of e.aborted) {
+    console.log(`${a.service}: the canary of ${a.aborted.tag} was aborted (${a.reason}); its stable pods serve ${a.stable.tag} again`);
+  }
+  console.log(`stack ${o.stack.name}: naming the stable versions again as the desired state`);
+  const pins = e.aborted.map((a) => {
+    const commit = builtFrom(ledger, digestOf(a.stable.imageRef));
+    return { service: a.service, imageRef: a.stable.imageRef, tag: a.stable.tag, ...(commit ? { commit } : {}) };
+  });
+  await releaseDigests({ ...o, before: undefined, kind: "rollback", targets: undefined }, pins);
+  const bad = e.aborted.filter((a) => a.judgedBad);
+  const quarantined = bad.map((a) => `${digestOf(a.aborted.imageRef)} (${a.service} ${a.aborted.tag})`).join(", ");
+  throw new Error(
+    `${e.message}\nstack ${o.stack.name} runs and names ${pins.map((p) => `${p.service} ${p.tag}`).join(", ")} again` +
+      (bad.length > 0 ? `; quarantined: ${quarantined}: ship, promote and rollback refuse it unless --force` : ""),
+  );
+}
+
+async function releaseOnce(o: ReleaseOptions): Promise<Outputs> {
   const clock = new PhaseClock(commandStart(), "start: the command, the stack's outputs");
   const before = o.before ?? (await stackOutputs(o.stack));
   // A picture needs pods to watch: a stack that has a namespace on a cluster already.
@@ -46,22 +94,32 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
   let outcome = "failed";
   let after: Outputs | undefined;
   let reason = "";
+  let aborted: readonly AbortedCanary[] = [];
   try {
     after = await upAndWait(o, before, clock, engine, ledger.tags);
     outcome = `live, ${versions(after)}`;
     return after;
   } catch (e) {
     reason = e instanceof Error ? e.message : String(e);
+    // The release that names the stable version again (restoreStable) cannot end here: its template is the stable one.
+    aborted = await canariesAborted(o, before);
+    if (aborted.length > 0) {
+      outcome = aborted.some((a) => a.judgedBad) ? "aborted" : "failed";
+      reason = aborted.map((a) => a.reason).join("; ");
+      throw new CanaryAborted(aborted, ledger.tags);
+    }
     throw e;
   } finally {
     const config = after ? {} : await o.stack.getAllConfig().catch(() => ({}));
     await ledger.close({
-      outcome: after ? "live" : "failed",
+      // Aborted: judged bad, and so quarantined; a canary that found too few requests to judge only failed.
+      outcome: after ? "live" : aborted.some((a) => a.judgedBad) ? "aborted" : "failed",
       reason,
       before,
       after,
       config,
-      pins: o.pins ?? [],
+      // An aborted canary is recorded with the digest it ran: the one its quarantine refuses.
+      pins: aborted.length > 0 ? aborted.map((a) => ({ service: a.service, ...a.aborted })) : (o.pins ?? []),
       changedResources: engine.changed,
     });
     const record = {
@@ -110,6 +168,16 @@ function withChanges(onEvent: (e: EngineEvent) => void, engine: { changed: boole
     const counts = e.summaryEvent?.resourceChanges ?? {};
     if (Object.entries(counts).some(([op, n]) => op !== "same" && (n ?? 0) > 0)) engine.changed = true;
   };
+}
+
+/** The services whose canary this failed release left aborted; none when the cluster cannot tell (warned). */
+async function canariesAborted(o: ReleaseOptions, before: Outputs): Promise<readonly AbortedCanary[]> {
+  try {
+    return await abortedCanaries(o.cwd, o.stack.name, before, await o.stack.getAllConfig());
+  } catch (e) {
+    console.error(`warning: whether a canary was aborted could not be read: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    return [];
+  }
 }
 
 async function upAndWait(
