@@ -1,6 +1,7 @@
 # The lab's metrics system: Prometheus from Debian's package, run as a lab process on loopback. It scrapes the
-# cluster's pods annotated prometheus.io/scrape (what a stack's metricsPath sets) every 5 s: the request counts per
-# version that a canary's analysis compares. Debian builds Prometheus without Kubernetes service discovery, so a
+# cluster's pods annotated prometheus.io/scrape (what a stack's metricsPath sets) every 2 s: the request counts per
+# version that a canary's analysis compares. Scraped often because a bad canary serves until its analysis has two
+# samples of it: every second of that is failed requests. Debian builds Prometheus without Kubernetes service discovery, so a
 # second lab process (prometheus-targets.sh) lists those pods into a file_sd target file. Sourced by lab/lab.sh,
 # not run.
 
@@ -12,14 +13,14 @@ PROMETHEUS_RETENTION=6h
 prometheus_config() {
   cat <<YAML
 global:
-  scrape_interval: 5s
-  scrape_timeout: 4s
+  scrape_interval: 2s
+  scrape_timeout: 1s
   evaluation_interval: 5s
 scrape_configs:
   - job_name: pods
     file_sd_configs:
       - files: [$LAB/prometheus/targets.json]
-        refresh_interval: 5s
+        refresh_interval: 2s
 YAML
 }
 
@@ -43,7 +44,7 @@ prometheus_up() {
   fi
   wait_for "Prometheus at $PROMETHEUS_ADDR" 60 prometheus_ready
   still_running prometheus "$PROMETHEUS_ADDR"
-  echo "    Prometheus $(prometheus --version 2>/dev/null | awk 'NR == 1 {print $3}') on http://$PROMETHEUS_ADDR, scraping annotated pods every 5 s"
+  echo "    Prometheus $(prometheus --version 2>/dev/null | awk 'NR == 1 {print $3}') on http://$PROMETHEUS_ADDR, scraping annotated pods every 2 s"
 }
 
 prometheus_status() {

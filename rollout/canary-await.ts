@@ -41,6 +41,7 @@ export interface RolloutObject {
     readonly replicas?: number;
     readonly updatedReplicas?: number;
     readonly readyReplicas?: number;
+    readonly conditions?: readonly { readonly type?: string; readonly status?: string; readonly message?: string }[];
   };
 }
 
@@ -132,6 +133,7 @@ export function canarySnapshot(r: RolloutObject, templateCurrent: boolean): Cana
     ...(s.message !== undefined ? { message: s.message } : {}),
     ...(s.abort !== undefined ? { abort: s.abort } : {}),
     pauseReasons: (s.pauseConditions ?? []).map((p) => p.reason ?? ""),
+    ...invalid(s.conditions),
     ...(s.currentPodHash !== undefined ? { currentPodHash: s.currentPodHash } : {}),
     ...(s.stableRS !== undefined ? { stableRS: s.stableRS } : {}),
     ...(s.currentStepIndex !== undefined ? { currentStepIndex: s.currentStepIndex } : {}),
@@ -140,4 +142,10 @@ export function canarySnapshot(r: RolloutObject, templateCurrent: boolean): Cana
     ...(s.updatedReplicas !== undefined ? { updatedReplicas: s.updatedReplicas } : {}),
     templateCurrent,
   };
+}
+
+/** A True InvalidSpec condition's message, as a snapshot field. */
+function invalid(conditions: NonNullable<RolloutObject["status"]>["conditions"]): { invalidSpec?: string } {
+  const c = conditions?.find((x) => x.type === "InvalidSpec" && x.status === "True");
+  return c ? { invalidSpec: c.message ?? "the controller refuses the Rollout" } : {};
 }

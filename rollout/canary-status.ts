@@ -16,6 +16,8 @@ export interface CanarySnapshot {
   readonly abort?: boolean;
   /** status.pauseConditions[].reason */
   readonly pauseReasons: readonly string[];
+  /** The message of a True InvalidSpec condition: the controller refuses the Rollout and will not act on it. */
+  readonly invalidSpec?: string;
   readonly currentPodHash?: string;
   readonly stableRS?: string;
   readonly currentStepIndex?: number;
@@ -26,13 +28,14 @@ export interface CanarySnapshot {
   readonly templateCurrent: boolean;
 }
 
-/** Why a canary that waited its whole deadline for requests failed; the analysis names only the count of measurements. */
-export const INCONCLUSIVE_REASON = "InconclusiveAnalysis";
+/** The pause reason of a Rollout whose analysis ended inconclusive (Argo Rollouts' PauseReasonInconclusiveAnalysis). */
+export const INCONCLUSIVE_REASON = "InconclusiveAnalysisRun";
 
 export function canaryVerdict(r: CanarySnapshot): RolloutVerdict {
   if (String(r.generation ?? "") !== (r.observedGeneration ?? "")) {
     return { state: "progressing", detail: "waiting for Argo Rollouts to observe the new spec" };
   }
+  if (r.invalidSpec !== undefined) return { state: "failed", reason: "InvalidSpec", message: r.invalidSpec };
   if (!r.templateCurrent) return { state: "progressing", detail: "waiting for Argo Rollouts to take the Deployment's new pod template" };
   if (r.abort === true || r.phase === "Degraded") {
     return { state: "failed", reason: "RolloutAborted", message: r.message || "the canary was aborted" };

@@ -16,7 +16,8 @@ step 6 $STEPS "unit tests (Pulumi mocks) and the app's test"
 npm run --silent test:unit
 
 # The lab tests share one lab: each has its own stacks and namespaces, so they run side by side; those that
-# stop or restart the lab's parts (tests/integration/whole-lab) run after them, alone.
+# stop or restart the lab's parts, or measure failure rates and durations under load (tests/integration/whole-lab),
+# run after them, alone.
 failed=()
 step 7 $STEPS "integration tests on the shared lab, side by side (tests/integration)"
 npm run --silent test:integration || failed+=(tests/integration)

@@ -54,7 +54,11 @@ class CanaryAborted extends Error {
     readonly aborted: readonly AbortedCanary[],
     readonly tags: Readonly<Record<string, string>> | undefined,
   ) {
-    super(aborted.map((a) => `the canary of ${a.service} ${a.aborted.tag} was aborted: ${a.reason}`).join("; "));
+    super(
+      aborted
+        .map((a) => `the canary of ${a.service} ${a.aborted.tag} ${a.judgedBad ? "was aborted" : "ended inconclusive"}: ${a.reason}`)
+        .join("; "),
+    );
   }
 }
 
@@ -67,7 +71,9 @@ class CanaryAborted extends Error {
 async function restoreStable(o: ReleaseOptions, e: CanaryAborted): Promise<never> {
   const ledger = e.tags ? ledgerFromTags(e.tags) : [];
   for (const a of e.aborted) {
-    console.log(`${a.service}: the canary of ${a.aborted.tag} was aborted (${a.reason}); its stable pods serve ${a.stable.tag} again`);
+    console.log(
+      `${a.service}: the canary of ${a.aborted.tag} ${a.judgedBad ? "was aborted" : "ended inconclusive"} (${a.reason}); its stable pods serve ${a.stable.tag} again`,
+    );
   }
   console.log(`stack ${o.stack.name}: naming the stable versions again as the desired state`);
   const pins = e.aborted.map((a) => {

@@ -64,11 +64,16 @@ export interface AnalysisScope {
  */
 export function analysisTemplateSpec(c: ResolvedCanary, scope: AnalysisScope): Record<string, unknown> {
   const q = queries(c, scope);
+  const passing = Math.ceil(c.pauseSeconds / c.intervalSeconds);
+  const waiting = Math.ceil(c.deadlineSeconds / c.intervalSeconds);
   const limits = {
     interval: `${c.intervalSeconds}s`,
-    consecutiveSuccessLimit: Math.ceil(c.pauseSeconds / c.intervalSeconds),
+    consecutiveSuccessLimit: passing,
     failureLimit: 0,
-    inconclusiveLimit: Math.ceil(c.deadlineSeconds / c.intervalSeconds),
+    inconclusiveLimit: waiting,
+    // A step's analysis must end (Argo Rollouts refuses one that runs indefinitely): by then it has passed, failed or
+    // been inconclusive too often; a count reached without either limit is inconclusive too.
+    count: passing + waiting,
   };
   const provider = (query: string) => ({
     prometheus: { ...(c.prometheusAddress !== undefined ? { address: c.prometheusAddress } : {}), query },

@@ -18,9 +18,11 @@ export interface LoadResult {
   readonly latenciesMs: number[];
   /** When each of those requests started, in epoch milliseconds (same order). */
   readonly startedAtMs: number[];
+  /** The version each of those requests was answered by, "" when no answer named one (same order). */
+  readonly answeredBy: string[];
 }
 
-/** One GET on a fresh connection: whether it answered 200 with JSON, why not, the version it named, and its time. */
+/** One GET on a fresh connection: whether it answered 200 with JSON, why not, the version it named (failed or not), and its time. */
 export function once(url: string, host?: string): Promise<{ ok: boolean; detail: string; version?: string; ms: number }> {
   const started = performance.now();
   return new Promise<{ ok: boolean; detail: string; version?: string }>((resolve) => {
@@ -30,7 +32,11 @@ export function once(url: string, host?: string): Promise<{ ok: boolean; detail:
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
       res.on("end", () => {
-        if (res.statusCode !== 200) return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` });
+        if (res.statusCode !== 200) {
+          // A version that fails on purpose (FAULT_ERROR_PERCENT) still names itself.
+          const named = /"version":"([^"]*)"/.exec(body)?.[1];
+          return resolve({ ok: false, detail: `HTTP ${res.statusCode}: ${body.slice(0, 200)}`, ...(named ? { version: named } : {}) });
+        }
         try {
           resolve({ ok: true, detail: "", version: (JSON.parse(body) as { version?: string }).version ?? "?" });
         } catch {
@@ -81,6 +87,7 @@ export function loadLoop(opts: LoadOptions) {
     versions: {} as Record<string, number>,
     latenciesMs: [] as number[],
     startedAtMs: [] as number[],
+    answeredBy: [] as string[],
   };
   const done = () =>
     Date.now() > deadline || result.requests >= (opts.maxRequests ?? 100_000) || (result.requests >= opts.minRequests && opts.until());
@@ -92,6 +99,7 @@ export function loadLoop(opts: LoadOptions) {
       result.requests++;
       result.latenciesMs.push(r.ms);
       result.startedAtMs.push(startedAt);
+      result.answeredBy.push(r.version ?? "");
       if (r.ok && r.version) result.versions[r.version] = (result.versions[r.version] ?? 0) + 1;
       else {
         result.failures++;

@@ -52,7 +52,7 @@ describe("the lab's Prometheus and the sample app's metrics", () => {
 
     const promql = `sum by (version, code) (http_requests_total{namespace="${NAMESPACE}"})`;
     const total = (r: Awaited<ReturnType<typeof query>>) => r.reduce((s, x) => s + Number(x.value[1]), 0);
-    // Scraped every 5 s once the discovery loop (every 2 s) has listed the new pod.
+    // Scraped every 2 s once the discovery loop (every second) has listed the new pod.
     const result = await pollUntil(
       () => query(promql),
       (r) => total(r) >= REQUESTS,

@@ -57,6 +57,7 @@ describe("canary: the Workload's Rollout and AnalysisTemplate", () => {
         consecutiveSuccessLimit: 3,
         failureLimit: 0,
         inconclusiveLimit: 10,
+        count: 13,
         successCondition: "len(result) > 0 && result[0] <= 0.025",
         failureCondition: "len(result) > 0 && result[0] > 0.025",
         provider: undefined,
@@ -181,11 +182,26 @@ describe("canary: the wait's verdict", () => {
     assert.match(JSON.stringify(canaryVerdict(base)), /step 2 of 4, 1 of 4 pods on the new version/);
   });
 
+  it("fails at once on a Rollout the controller refuses, whatever its template", () => {
+    const verdict = canaryVerdict({
+      ...base,
+      templateCurrent: false,
+      invalidSpec: "AnalysisTemplate hello has metric x which runs indefinitely",
+    });
+    assert.deepEqual(verdict, {
+      state: "failed",
+      reason: "InvalidSpec",
+      message: "AnalysisTemplate hello has metric x which runs indefinitely",
+    });
+    const read = canarySnapshot({ status: { conditions: [{ type: "InvalidSpec", status: "True", message: "bad" }] } }, false);
+    assert.equal(read.invalidSpec, "bad");
+  });
+
   it("fails on an abort, a Degraded phase, or an inconclusive analysis, with the controller's message", () => {
     const message = 'RolloutAborted: Metric "error-share" assessed Failed due to failed (1) > failureLimit (0)';
     assert.deepEqual(canaryVerdict({ ...base, abort: true, message }), { state: "failed", reason: "RolloutAborted", message });
     assert.equal(canaryVerdict({ ...base, phase: "Degraded" }).state, "failed");
-    const inconclusive = canaryVerdict({ ...base, phase: "Paused", pauseReasons: ["InconclusiveAnalysis"] });
+    const inconclusive = canaryVerdict({ ...base, phase: "Paused", pauseReasons: ["InconclusiveAnalysisRun"] });
     assert.equal(inconclusive.state, "failed");
     assert.match(JSON.stringify(inconclusive), /too few requests to judge the new version until its deadline/);
     assert.equal(canaryVerdict({ ...base, phase: "Paused", pauseReasons: ["CanaryPauseStep"] }).state, "progressing");
@@ -196,7 +212,7 @@ describe("canary: the wait's verdict", () => {
       {
         metadata: { generation: 3 },
         spec: { strategy: { canary: { steps: [{}, {}] } } },
-        status: { observedGeneration: "3", phase: "Paused", pauseConditions: [{ reason: "InconclusiveAnalysis" }], currentStepIndex: 1 },
+        status: { observedGeneration: "3", phase: "Paused", pauseConditions: [{ reason: "InconclusiveAnalysisRun" }], currentStepIndex: 1 },
       },
       true,
     );
@@ -204,7 +220,7 @@ describe("canary: the wait's verdict", () => {
       generation: 3,
       observedGeneration: "3",
       phase: "Paused",
-      pauseReasons: ["InconclusiveAnalysis"],
+      pauseReasons: ["InconclusiveAnalysisRun"],
       currentStepIndex: 1,
       steps: 2,
       templateCurrent: true,
