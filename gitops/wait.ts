@@ -67,6 +67,15 @@ export async function awaitArgo(a: ArgoWaitArgs): Promise<void> {
   const retirement = retirementReader({ client, kc }, namespace);
   // A service released by canary runs its pods through its Rollout (named like the Deployment): that says where it is.
   const canary = canaryReader({ client, kc }, namespace);
+  // The first canary whose Rollout failed (aborted, inconclusive, refused), if any; rolling updates are left to
+  // Argo CD's health, which says why in its own words.
+  const failedCanary = async () => {
+    for (const name of deployments) {
+      const viaRollout = await canary(name, name);
+      if (viaRollout?.verdict.state === "failed") return { name, ...viaRollout.verdict };
+    }
+    return undefined;
+  };
   const deploymentVerdict = async () => {
     const verdicts = await Promise.all(
       deployments.map(async (name) => {
@@ -144,8 +153,8 @@ export async function awaitArgo(a: ArgoWaitArgs): Promise<void> {
     if (verdict.state === "progressing" && app.status?.sync?.status === "Synced" && ours(app.status.sync.revision) === commit) {
       // Synced at this commit: a canary that ended aborted or inconclusive is this release's outcome, whatever
       // Argo CD's health says yet (a Rollout paused on an inconclusive analysis is only Suspended there).
-      const rollout = await deploymentVerdict().catch(() => undefined);
-      if (rollout?.state === "failed") throw new Error(`Rollout ${namespace}/${rollout.name}: [${rollout.reason}] ${rollout.message}`);
+      const rollout = await failedCanary().catch(() => undefined);
+      if (rollout) throw new Error(`Rollout ${namespace}/${rollout.name}: [${rollout.reason}] ${rollout.message}`);
     }
     if (verdict.state === "failed") {
       // Argo CD 3 keeps resource health out of the Application's status; the Deployment says what failed.
