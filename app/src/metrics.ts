@@ -31,8 +31,15 @@ export interface Metrics {
   snapshot(): MetricsSnapshot;
 }
 
+/**
+ * The codes whose counters exist, at 0, from the first scrape on: the service's success and its failure. Prometheus'
+ * increase() counts only what a series gained after its first sample, so a counter born with a pod's first error
+ * (or first request) would hide those from a canary's first windows, the ones that matter most.
+ */
+export const INITIAL_CODES: readonly number[] = [200, 500];
+
 export function createMetrics(version: string): Metrics {
-  const requests = new Map<number, number>();
+  const requests = new Map<number, number>(INITIAL_CODES.map((code) => [code, 0]));
   const bucketCounts = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
   let durationSum = 0;
   return {

@@ -46,9 +46,12 @@ void describe("renderMetrics", () => {
     );
   });
 
-  void test("before any request: no counter samples, a histogram of zeros", () => {
+  void test("before any request: the 200 and 500 counters at 0 (no other code), a histogram of zeros", () => {
     const text = renderMetrics(createMetrics("v1").snapshot());
-    assert.doesNotMatch(text, /^http_requests_total/m);
+    assert.deepEqual(text.match(/^http_requests_total.*$/gm), [
+      'http_requests_total{version="v1",code="200"} 0',
+      'http_requests_total{version="v1",code="500"} 0',
+    ]);
     const buckets = text.match(/^http_request_duration_seconds_bucket\{.*\} \d+$/gm) ?? [];
     assert.equal(buckets.length, 12);
     assert.ok(buckets.every((l) => l.endsWith(" 0")));
@@ -74,7 +77,7 @@ void describe("renderMetrics", () => {
     assert.match(text, /^http_requests_total\{version="1\.0\\"x\\\\\\n",code="200"\} 1$/m);
     // A raw newline would split a sample line in two.
     for (const line of text.trimEnd().split("\n")) assert.match(line, /^(# .*|[a-z_]+\{version=.*\} \S+)$/);
-    assert.equal(text.split("\n").filter((l) => l.includes('version="1.0\\"x\\\\\\n"')).length, 15);
+    assert.equal(text.split("\n").filter((l) => l.includes('version="1.0\\"x\\\\\\n"')).length, 16);
   });
 });
 

@@ -521,6 +521,7 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
         [`http_requests_total{${v},code="200"}`, 6],
         [`http_requests_total{${v},code="400"}`, 2],
         [`http_requests_total{${v},code="405"}`, 1],
+        [`http_requests_total{${v},code="500"}`, 0],
       ]);
 
       const buckets = family(m, "http_request_duration_seconds_bucket");
@@ -559,7 +560,10 @@ void describe("sample app", { timeout: TEST_TIMEOUT_MS }, () => {
       assert.match(raw, /\r\nContent-Type: text\/plain; version=0\.0\.4; charset=utf-8\r\n/i);
       assert.match(raw, /\r\nConnection: close\r\n/i);
       const m = samples(raw.slice(raw.indexOf("\r\n\r\n") + 4));
-      assert.deepEqual(family(m, "http_requests_total"), [['http_requests_total{version="9.9.9",code="200"}', 2]]);
+      assert.deepEqual(family(m, "http_requests_total"), [
+        ['http_requests_total{version="9.9.9",code="200"}', 2],
+        ['http_requests_total{version="9.9.9",code="500"}', 0],
+      ]);
 
       const exit = await withTimeout(app.exited, 5_000, "app exit after drain");
       assert.deepEqual([exit.code, exit.signal], [0, null]);

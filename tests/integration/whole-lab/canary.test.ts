@@ -16,8 +16,12 @@ const STACK = "it-canary";
 const DEV = "it-canary-dev";
 const NAMESPACE = `hello-${STACK}`;
 const PAUSE_SECONDS = 20;
-/** 1 pod of 10, then 5: the first step's share of the requests is its pod among the ready ones, about a tenth. */
-const REPLICAS = 10;
+/**
+ * 9 pods and one surge pod (maxSurge 1): the first step runs 1 canary beside all 9 stable pods, a tenth of the
+ * requests, and an abort removes it at once (with 10, the stable would run 9 and the canary would wait for a tenth
+ * stable pod to start before going); then 5 and 5.
+ */
+const REPLICAS = 9;
 const STEPS = [10, 50];
 const CANARY = { steps: STEPS, pauseSeconds: PAUSE_SECONDS, intervalSeconds: 2, windowSeconds: 10, minRequests: 30, maxErrorPercent: 1 };
 /** Each worker pauses this long between requests: 4 workers give 60 to 90 requests a second on the lab. */
