@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "./components/validation";
-import { MAX_RELEASE_TIMEOUT_SECONDS, RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
+import { MAX_RELEASE_TIMEOUT_SECONDS, QUARANTINE_VARIABLE, RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
 import { jsonShape, parseSettings, stringObjectFields, type ConfigSource } from "./settings/parse";
 import { passphraseInEffect, publishedPassphraseProblem, stackSecretsProvider } from "./settings/secrets-provider";
@@ -57,6 +57,31 @@ export function releaseTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): num
     );
   }
   return seconds;
+}
+
+/**
+ * The stack's quarantined digests that the tagship command passes (digest to the refusal that names it), which the
+ * program refuses to run; a plain `pulumi up`, or the command's `--force`, passes none.
+ */
+export function quarantinedDigests(env: NodeJS.ProcessEnv = process.env): ReadonlyMap<string, string> {
+  const raw = env[QUARANTINE_VARIABLE];
+  if (raw === undefined || raw === "") return new Map();
+  const bad = (): never => {
+    throw new pulumi.RunError(
+      `${QUARANTINE_VARIABLE} = ${JSON.stringify(raw.slice(0, 80))}: allowed a JSON object from digests ("sha256:" and 64 hex digits) ` +
+        `to one-line reasons, as tagship sets it; unset it, or run the release through tagship`,
+    );
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return bad();
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return bad();
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.some(([digest, why]) => !/^sha256:[a-f0-9]{64}$/.test(digest) || typeof why !== "string")) return bad();
+  return new Map(entries as [string, string][]);
 }
 
 /**

@@ -1,5 +1,5 @@
 // tagship: one release of one stack. `pulumi config set imageTag X && pulumi up` is a release.
-import { loadSettings, releaseTimeoutSeconds } from "./config";
+import { loadSettings, quarantinedDigests, releaseTimeoutSeconds } from "./config";
 import { release } from "./release";
 import { preflight } from "./rollout";
 
@@ -9,5 +9,9 @@ import { preflight } from "./rollout";
 export = (async () => {
   const settings = loadSettings();
   const timeoutSeconds = releaseTimeoutSeconds();
-  return release(settings, await preflight(settings), timeoutSeconds === undefined ? {} : { gitopsTimeoutSeconds: timeoutSeconds });
+  const quarantined = quarantinedDigests();
+  return release(settings, await preflight(settings), {
+    ...(timeoutSeconds === undefined ? {} : { gitopsTimeoutSeconds: timeoutSeconds }),
+    quarantined,
+  });
 })();

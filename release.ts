@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoApplication } from "./components/argocd";
 import { Image } from "./components/image";
+import { digestOf } from "./components/image/reference";
 import { gitopsRelease, type GitopsReleaseResult } from "./gitops/release";
 import { awaitRollout, type NamespaceOwner, type RolloutResult } from "./rollout";
 import {
@@ -86,6 +87,12 @@ export interface ReleaseOptions {
    * @default the longest of the services' rollout bounds, plus ARGO_CD_SECONDS
    */
   readonly gitopsTimeoutSeconds?: number;
+  /**
+   * Digests no workload may run, each with the refusal that names it: the stack's quarantined ones, as the tagship
+   * command passes them. A service whose image (built or pinned) has one fails the update before its workload changes.
+   * @default none
+   */
+  readonly quarantined?: ReadonlyMap<string, string>;
 }
 
 /** What Argo CD may take beyond a rollout: noticing the commit, comparing and syncing. */
@@ -138,7 +145,7 @@ export function release(s: Settings, namespaceOwner: NamespaceOwner = "stack", o
     : undefined;
 
   const scope: StackScope = { cluster, ...(render ? { render } : {}), namespace, ...(pullSecret ? { pullSecret } : {}) };
-  const released = s.services.map((svc) => ({ svc, ...releaseService(s, svc, scope) }));
+  const released = s.services.map((svc) => ({ svc, ...releaseService(s, svc, scope, o.quarantined ?? new Map()) }));
   const services = Object.fromEntries(released.map((r) => [r.svc.name, r.outputs]));
 
   const application = s.gitops
@@ -215,8 +222,9 @@ function releaseService(
   s: Settings,
   svc: ServiceSettings,
   scope: StackScope,
+  quarantined: ReadonlyMap<string, string>,
 ): { outputs: Eventually<ServiceOutputs>; objects: readonly KubernetesObject[] } {
-  const imageRef =
+  const built =
     svc.image.kind === "build"
       ? new Image(svc.name, {
           context: svc.image.context,
@@ -231,6 +239,7 @@ function releaseService(
           credentials: svc.image.credentials,
         }).ref
       : pulumi.output(svc.image.reference);
+  const imageRef = unquarantined(svc.name, built, quarantined);
 
   // Applied to the cluster in both modes, never rendered: a Secret in deploy/ would put its values in git.
   const secret = svc.appSecrets
@@ -307,6 +316,19 @@ function releaseService(
     },
     objects: workload.objects,
   };
+}
+
+/**
+ * The image reference, failing the update before any workload runs it when its digest is quarantined: a build can
+ * come out the same as the image of an aborted release (the same sources, fully cached), and only the update knows.
+ */
+function unquarantined(service: string, ref: pulumi.Output<string>, quarantined: ReadonlyMap<string, string>): pulumi.Output<string> {
+  if (quarantined.size === 0) return ref;
+  return ref.apply((r) => {
+    const refusal = quarantined.get(digestOf(r));
+    if (refusal !== undefined) throw new pulumi.RunError(`service ${service}: its image ${r}: ${refusal}`);
+    return r;
+  });
 }
 
 /**

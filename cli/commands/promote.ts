@@ -65,7 +65,7 @@ export default command({
     console.log(`${from} runs ${service.name} ${service.imageTag} (${service.imageRef}), rollout complete: promoting to ${to}`);
     const imageRef = await intoTargetRegistry(service.imageRef, service.imageTag, sourceStack.getAllConfig(), config, into);
     const commit = builtFrom(fromLedger, digest);
-    await releaseDigests({ stack: target, cwd, timeoutSeconds, kind: "promote" }, [
+    await releaseDigests({ stack: target, cwd, timeoutSeconds, kind: "promote", force: options.force }, [
       { service: into, imageRef, tag: service.imageTag, ...(commit ? { commit } : {}) },
     ]);
     console.log(`promoted: ${to} runs ${service.name} ${service.imageTag} (${imageRef}), built once, for ${from}`);

@@ -51,7 +51,7 @@ export default command({
     if (!options.force) refuseQuarantined(digestOf(target.imageRef), [[name, ledger]]);
     console.log(`${of} runs ${live.version} (${live.image}); rolling back to ${target.tag} (${target.imageRef}, live since ${target.at})`);
     const commit = builtFrom(ledger, digestOf(target.imageRef));
-    await releaseDigests({ stack, cwd, timeoutSeconds, kind: "rollback" }, [
+    await releaseDigests({ stack, cwd, timeoutSeconds, kind: "rollback", force: options.force }, [
       { service: service.name, imageRef: target.imageRef, tag: target.tag, ...(commit ? { commit } : {}) },
     ]);
     console.log(`rolled back: ${label} runs ${target.tag} (${target.imageRef})`);

@@ -49,7 +49,7 @@ export default command({
     const config = options.service !== undefined || !options.force ? await stack.getAllConfig() : {};
     const targets = options.service === undefined ? undefined : await serviceTargets(stack, config, before, options.service);
     if (!options.force) await refusePinnedQuarantine(stack, config, before, options.service);
-    const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before, ...(targets ? { targets } : {}) };
+    const release: ReleaseOptions = { stack, cwd, timeoutSeconds, before, force: options.force, ...(targets ? { targets } : {}) };
     try {
       await releaseStack(release);
     } catch (e) {
@@ -109,7 +109,8 @@ async function serviceTargets(stack: Stack, config: ConfigMap, before: Outputs, 
 
 /**
  * Refuses a release whose config pins a service (imageRef) to a quarantined digest, before anything runs. A build's
- * digest is known only once built, inside the update.
+ * digest is known only once built, inside the update: the program refuses a quarantined one there (deliver.ts hands
+ * it the stack's quarantined digests).
  */
 async function refusePinnedQuarantine(stack: Stack, config: ConfigMap, before: Outputs, service: string | undefined): Promise<void> {
   const pinned = configuredImages(

@@ -19,19 +19,36 @@ export function quarantineOf(ledger: readonly LedgerEntry[], digest: string): Le
   return newest?.outcome === "aborted" ? newest : undefined;
 }
 
+/** The refusal of a quarantined digest: it names the digest, the stack, when and why its release was aborted, and the way past it. */
+function refusal(digest: string, stack: string, bad: LedgerEntry): string {
+  const service = bad.service === "" ? "" : ` of ${bad.service}`;
+  return (
+    `${digest} (${bad.tag || "no version"}${service}) is quarantined: its release on stack ${stack} was aborted at ` +
+    `${new Date(bad.end).toISOString()} (${bad.reason || "no reason recorded"}); release another version, ` +
+    `or pass --force to release it anyway`
+  );
+}
+
 /**
- * Refuses to release a quarantined digest: the error names the digest, the stack, when and why its release was
- * aborted, and the way past it. `ledgers`: the stacks whose ledgers count (a promotion: both).
+ * Refuses to release a quarantined digest, with the error `refusal` words. `ledgers`: the stacks whose ledgers count
+ * (a promotion: both).
  */
 export function refuseQuarantined(digest: string, ledgers: readonly (readonly [stack: string, ledger: readonly LedgerEntry[]])[]): void {
   for (const [stack, ledger] of ledgers) {
     const bad = quarantineOf(ledger, digest);
-    if (!bad) continue;
-    const service = bad.service === "" ? "" : ` of ${bad.service}`;
-    throw new Error(
-      `${digest} (${bad.tag || "no version"}${service}) is quarantined: its release on stack ${stack} was aborted at ` +
-        `${new Date(bad.end).toISOString()} (${bad.reason || "no reason recorded"}); release another version, ` +
-        `or pass --force to release it anyway`,
-    );
+    if (bad) throw new Error(refusal(digest, stack, bad));
   }
+}
+
+/**
+ * Every digest quarantined on a stack, with its refusal: what the command hands the program, which refuses a build
+ * that comes out as one of them (only the update knows a build's digest).
+ */
+export function quarantineRefusals(stack: string, ledger: readonly LedgerEntry[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const digest of new Set(ledger.filter((e) => e.outcome === "aborted").map((e) => e.digest))) {
+    const bad = quarantineOf(ledger, digest);
+    if (bad) out[digest] = refusal(digest, stack, bad);
+  }
+  return out;
 }

@@ -11,11 +11,11 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { ReleaseKind } from "../ledger/entry";
 import { openRelease, type Pin } from "../ledger/record";
 import { ledgerFromTags } from "../ledger/store";
-import { builtFrom } from "../ledger/lookup";
+import { builtFrom, quarantineRefusals } from "../ledger/lookup";
 import { digestOf } from "../../components/image/reference";
 import { abortedCanaries, type AbortedCanary } from "./canary-abort";
 import { exitCode, policyPacks, stackOutputs, streamed, update } from "../engine/workspace";
-import { RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
+import { QUARANTINE_VARIABLE, RELEASE_TIMEOUT_VARIABLE } from "../../gitops/protocol";
 import { repoPathOf, retireManifests, type Outputs } from "./gitops";
 import { entriesIn, recordGoodRelease } from "./history";
 import { engineEvents, PhaseClock } from "./phases";
@@ -37,6 +37,12 @@ export interface ReleaseOptions {
   readonly kind?: ReleaseKind;
   /** The services pinned by digest (promote, rollback), with the commits their images were built from. */
   readonly pins?: readonly Pin[];
+  /**
+   * Run a quarantined digest anyway (`--force`). Otherwise the program refuses any the update would run, a build that
+   * comes out as one among them.
+   * @default false
+   */
+  readonly force?: boolean;
 }
 
 export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
@@ -150,10 +156,18 @@ async function releaseOnce(o: ReleaseOptions): Promise<Outputs> {
  * first: a second program run with its plugins and policy pack would add seconds to every release, and the
  * update checks the same config and policies before it changes anything.
  */
-async function up(o: ReleaseOptions, clock: PhaseClock, engine: { changed: boolean }): Promise<void> {
+async function up(
+  o: ReleaseOptions,
+  clock: PhaseClock,
+  engine: { changed: boolean },
+  tags: Readonly<Record<string, string>> | undefined,
+): Promise<void> {
   clock.mark("engine: start");
-  // The engine's process inherits this one's environment: how the program learns the command's --timeout.
+  // The engine's process inherits this one's environment: how the program learns the command's --timeout, and the
+  // digests it must not run.
   process.env[RELEASE_TIMEOUT_VARIABLE] = String(o.timeoutSeconds);
+  const refusals = o.force || !tags ? {} : quarantineRefusals(o.stack.name, ledgerFromTags(tags));
+  process.env[QUARANTINE_VARIABLE] = Object.keys(refusals).length > 0 ? JSON.stringify(refusals) : "";
   try {
     await update(o.stack, {
       policyPacks: policyPacks(o.cwd),
@@ -197,7 +211,7 @@ async function upAndWait(
   // one write per service; unread, recordGoodRelease reads them itself.
   const only = servicesOf(before).length === 1;
   const history = new Map(servicesOf(before).map((svc) => [svc.name, tags && entriesIn(tags, { name: svc.name, only })] as const));
-  await up(o, clock, engine);
+  await up(o, clock, engine, tags);
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
   const after = await stackOutputs(o.stack, { required: true });

@@ -162,6 +162,22 @@ describe("canary releases (Argo Rollouts, analysis on Prometheus)", { concurrenc
     const promote = await cliCommand(box, "promote", [DEV, STACK]);
     assert.notEqual(promote.code, 0);
     assert.match(promote.output, /is quarantined: its release on stack it-canary was aborted/);
+
+    // The bad version built again from the same sources comes out as the quarantined digest: only the update knows it,
+    // and the update refuses it before the Rollout's template changes.
+    await stack.removeConfig("tagship:imageRef");
+    await stack.setConfig("tagship:imageTag", { value: "1.3.0" });
+    const rebuilt = await cliCommand(box, "ship", ["--stack", STACK]);
+    assert.notEqual(rebuilt.code, 0);
+    assert.match(
+      rebuilt.output,
+      new RegExp(`service hello: its image \\S+@${aborted.digest}: ${aborted.digest} \\(1\\.3\\.0 of hello\\) is quarantined`),
+    );
+    assert.deepEqual(await versionsAnswering(url, 20), { [stable]: 20 });
+    const held = await kube.get<{ status: { phase: string } }>(`/apis/argoproj.io/v1alpha1/namespaces/${NAMESPACE}/rollouts/hello`);
+    assert.equal(held?.status.phase, "Healthy");
+    await stack.setConfig("tagship:imageRef", { value: stableRef });
+    await stack.setConfig("tagship:imageTag", { value: stable });
   });
 
   it("waits at near-zero traffic, then fails as inconclusive after its deadline, naming the reason", async () => {
