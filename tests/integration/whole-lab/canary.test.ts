@@ -23,7 +23,7 @@ const PAUSE_SECONDS = 20;
  */
 const REPLICAS = 9;
 const STEPS = [10, 50];
-const CANARY = { steps: STEPS, pauseSeconds: PAUSE_SECONDS, intervalSeconds: 2, windowSeconds: 10, minRequests: 30, maxErrorPercent: 1 };
+const CANARY = { steps: STEPS, pauseSeconds: PAUSE_SECONDS, intervalSeconds: 2, windowSeconds: 10, minRequests: 20, maxErrorPercent: 1 };
 /** Each worker pauses this long between requests: 4 workers give 60 to 90 requests a second on the lab. */
 const LOAD = { workers: 4, pauseMs: 40 } as const;
 
