@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { isDigest } from "./components/image/reference";
 import { ValidationError } from "./components/validation";
 import { MAX_RELEASE_TIMEOUT_SECONDS, QUARANTINE_VARIABLE, RELEASE_TIMEOUT_VARIABLE } from "./gitops/protocol";
 import { isSecretKey, PROJECT, type ConfigKeyName } from "./settings/keys";
@@ -80,7 +81,7 @@ export function quarantinedDigests(env: NodeJS.ProcessEnv = process.env): Readon
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return bad();
   const entries = Object.entries(parsed as Record<string, unknown>);
-  if (entries.some(([digest, why]) => !/^sha256:[a-f0-9]{64}$/.test(digest) || typeof why !== "string")) return bad();
+  if (entries.some(([digest, why]) => !isDigest(digest) || typeof why !== "string")) return bad();
   return new Map(entries as [string, string][]);
 }
 

@@ -38,6 +38,8 @@ export interface OpenRelease {
   readonly release: string;
   /** The stack's tags as read when it started (the ledger and the good releases are among them); undefined when unreadable. */
   readonly tags: Readonly<Record<string, string>> | undefined;
+  /** The ledger among those tags, newest first; undefined when they were unreadable. */
+  readonly ledger: readonly LedgerEntry[] | undefined;
   close(ending: Ending): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function openRelease(stack: Stack, cwd: string, kind: ReleaseKind):
   return {
     release,
     tags,
+    ledger: read,
     async close(ending) {
       const previous = read ?? [];
       const entries = releasedServices(ending).map((s) => {

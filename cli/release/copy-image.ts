@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { digestOf, repositoryPath } from "../../components/image/reference";
+import { digestOf, isDigest, repositoryPath } from "../../components/image/reference";
 import { servicesConfig } from "./services";
 
 export interface RegistryLogin {
@@ -32,7 +32,7 @@ export interface ImageCopy {
 /** Copies the image and returns the target's reference to it by digest, the source's digest. */
 export function copyImage(c: ImageCopy, toolchainRoot: string): string {
   const digest = digestOf(c.from);
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`${c.from}: not a reference by digest (registry/repository@sha256:...)`);
+  if (!isDigest(digest)) throw new Error(`${c.from}: not a reference by digest (registry/repository@sha256:...)`);
   const crane = execFileSync("bash", [path.join(toolchainRoot, "toolchain", "crane.sh")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

@@ -8,9 +8,8 @@
  * live or not. Every release times its phases (phases.ts), prints them, and records them (record.ts).
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import type { ReleaseKind } from "../ledger/entry";
-import { openRelease, type Pin } from "../ledger/record";
-import { ledgerFromTags } from "../ledger/store";
+import type { LedgerEntry, ReleaseKind } from "../ledger/entry";
+import { openRelease, type OpenRelease, type Pin } from "../ledger/record";
 import { builtFrom, quarantineRefusals } from "../ledger/lookup";
 import { digestOf } from "../../components/image/reference";
 import { abortedCanaries, type AbortedCanary } from "./canary-abort";
@@ -58,7 +57,8 @@ export async function releaseStack(o: ReleaseOptions): Promise<Outputs> {
 class CanaryAborted extends Error {
   constructor(
     readonly aborted: readonly AbortedCanary[],
-    readonly tags: Readonly<Record<string, string>> | undefined,
+    /** The stack's ledger as the release read it at its start (newest first). */
+    readonly ledger: readonly LedgerEntry[],
   ) {
     super(
       aborted
@@ -75,7 +75,6 @@ class CanaryAborted extends Error {
  * release the aborted version anew. The release still fails: it did not go live.
  */
 async function restoreStable(o: ReleaseOptions, e: CanaryAborted): Promise<never> {
-  const ledger = e.tags ? ledgerFromTags(e.tags) : [];
   for (const a of e.aborted) {
     console.log(
       `${a.service}: the canary of ${a.aborted.tag} ${a.judgedBad ? "was aborted" : "ended inconclusive"} (${a.reason}); its stable pods serve ${a.stable.tag} again`,
@@ -83,7 +82,7 @@ async function restoreStable(o: ReleaseOptions, e: CanaryAborted): Promise<never
   }
   console.log(`stack ${o.stack.name}: naming the stable versions again as the desired state`);
   const pins = e.aborted.map((a) => {
-    const commit = builtFrom(ledger, digestOf(a.stable.imageRef));
+    const commit = builtFrom(e.ledger, digestOf(a.stable.imageRef));
     return { service: a.service, imageRef: a.stable.imageRef, tag: a.stable.tag, ...(commit ? { commit } : {}) };
   });
   await releaseDigests({ ...o, before: undefined, kind: "rollback", targets: undefined }, pins);
@@ -101,14 +100,14 @@ async function releaseOnce(o: ReleaseOptions): Promise<Outputs> {
   // A picture needs pods to watch: a stack that has a namespace on a cluster already.
   const recorder =
     before.namespace && before.cluster ? await recordRollout(o.cwd, o.stack.name, before, clock.origin).catch(() => undefined) : undefined;
-  const ledger = await openRelease(o.stack, o.cwd, o.kind ?? "ship");
+  const opened = await openRelease(o.stack, o.cwd, o.kind ?? "ship");
   const engine = { changed: false };
   let outcome = "failed";
   let after: Outputs | undefined;
   let reason = "";
   let aborted: readonly AbortedCanary[] = [];
   try {
-    after = await upAndWait(o, before, clock, engine, ledger.tags);
+    after = await upAndWait(o, before, clock, engine, opened);
     outcome = `live, ${versions(after)}`;
     return after;
   } catch (e) {
@@ -118,12 +117,12 @@ async function releaseOnce(o: ReleaseOptions): Promise<Outputs> {
     if (aborted.length > 0) {
       outcome = aborted.some((a) => a.judgedBad) ? "aborted" : "failed";
       reason = aborted.map((a) => a.reason).join("; ");
-      throw new CanaryAborted(aborted, ledger.tags);
+      throw new CanaryAborted(aborted, opened.ledger ?? []);
     }
     throw e;
   } finally {
     const config = after ? {} : await o.stack.getAllConfig().catch(() => ({}));
-    await ledger.close({
+    await opened.close({
       // Aborted: judged bad, and so quarantined; a canary that found too few requests to judge only failed.
       outcome: after ? "live" : aborted.some((a) => a.judgedBad) ? "aborted" : "failed",
       reason,
@@ -160,13 +159,13 @@ async function up(
   o: ReleaseOptions,
   clock: PhaseClock,
   engine: { changed: boolean },
-  tags: Readonly<Record<string, string>> | undefined,
+  ledger: readonly LedgerEntry[] | undefined,
 ): Promise<void> {
   clock.mark("engine: start");
   // The engine's process inherits this one's environment: how the program learns the command's --timeout, and the
   // digests it must not run.
   process.env[RELEASE_TIMEOUT_VARIABLE] = String(o.timeoutSeconds);
-  const refusals = o.force || !tags ? {} : quarantineRefusals(o.stack.name, ledgerFromTags(tags));
+  const refusals = o.force || !ledger ? {} : quarantineRefusals(o.stack.name, ledger);
   process.env[QUARANTINE_VARIABLE] = Object.keys(refusals).length > 0 ? JSON.stringify(refusals) : "";
   try {
     await update(o.stack, {
@@ -205,13 +204,13 @@ async function upAndWait(
   before: Outputs,
   clock: PhaseClock,
   engine: { changed: boolean },
-  tags: Readonly<Record<string, string>> | undefined,
+  { tags, ledger }: Pick<OpenRelease, "tags" | "ledger">,
 ): Promise<Outputs> {
   // The good releases among the tags the ledger read at the start, so that recording the release once it is live is
   // one write per service; unread, recordGoodRelease reads them itself.
   const only = servicesOf(before).length === 1;
   const history = new Map(servicesOf(before).map((svc) => [svc.name, tags && entriesIn(tags, { name: svc.name, only })] as const));
-  await up(o, clock, engine, tags);
+  await up(o, clock, engine, ledger);
   clock.mark("read the stack's outputs");
   // After an update that succeeded, outputs that cannot be read are an error, not an empty stack.
   const after = await stackOutputs(o.stack, { required: true });

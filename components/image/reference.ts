@@ -28,6 +28,11 @@ export function digestOf(ref: string | undefined): string {
   return ref !== undefined && at >= 0 ? ref.slice(at + 1) : "";
 }
 
+/** Whether a string is an image digest as registries give it: "sha256:" and 64 lowercase hex digits. */
+export function isDigest(digest: string): boolean {
+  return /^sha256:[a-f0-9]{64}$/.test(digest);
+}
+
 /** The repository's path inside its registry. */
 export function repositoryPath(ref: string): string {
   const repository = repositoryOf(ref);

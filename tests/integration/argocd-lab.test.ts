@@ -14,10 +14,6 @@ const kubectl = (...args: string[]) =>
 const git = (cwd: string, ...args: string[]) =>
   runCommand("git", ["-c", "user.name=tagship-test", "-c", "user.email=test@tagship.invalid", ...args], { cwd });
 
-interface Application {
-  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
-}
-
 describe("Argo CD in the lab", () => {
   let base: string;
   let kube: Kube;
@@ -93,15 +89,15 @@ spec:
     const applied = await kubectl("apply", "-f", manifest);
     assert.equal(applied.code, 0, applied.output);
 
-    const app = await pollUntil(
-      () => kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NS}`),
-      (a) => a?.status?.sync?.status === "Synced" && a.status.health?.status === "Healthy",
+    const status = await pollUntil(
+      () => kube.applicationStatus(NS),
+      (a) => a?.sync?.status === "Synced" && a.health?.status === "Healthy",
       120_000,
     );
     console.log(`Application Synced and Healthy ${((Date.now() - started) / 1000).toFixed(1)} s after it was applied`);
-    assert.equal(app?.status?.sync?.status, "Synced", JSON.stringify(app?.status));
-    assert.equal(app?.status?.health?.status, "Healthy", JSON.stringify(app?.status));
-    assert.equal(app?.status?.sync?.revision, sha);
+    assert.equal(status?.sync?.status, "Synced", JSON.stringify(status));
+    assert.equal(status?.health?.status, "Healthy", JSON.stringify(status));
+    assert.equal(status?.sync?.revision, sha);
     const d = await kube.get<{ status: { readyReplicas?: number } }>(`/apis/apps/v1/namespaces/${NS}/deployments/sleeper`);
     assert.equal(d?.status.readyReplicas, 2);
   });

@@ -15,17 +15,11 @@ const STACK = "it-canary-gitops";
 const NAMESPACE = `hello-${STACK}`;
 const CANARY = { steps: [25], pauseSeconds: 12, intervalSeconds: 3, windowSeconds: 10, minRequests: 20, maxErrorPercent: 1 };
 
-interface Application {
-  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
-}
-
 describe("a canary in gitops mode", () => {
   let box: Sandbox;
   let stack: Stack;
   let remote = "";
   let kube: Kube;
-  const application = async () =>
-    (await kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`))?.status;
 
   before(async () => {
     kube = new Kube();
@@ -46,8 +40,7 @@ describe("a canary in gitops mode", () => {
   it("aborts a bad version and commits the stable one back: Argo CD Synced and Healthy on it", async () => {
     const first = await cliCommand(box, "ship", ["--stack", STACK, "--timeout", "300"], 600_000);
     assert.equal(first.code, 0, first.output);
-    const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
-    const url = `http://${svc.spec.clusterIP}/`;
+    const url = await kube.serviceUrl(NAMESPACE, "/");
 
     fs.appendFileSync(path.join(box.workDir, "app", "Dockerfile"), "\nENV FAULT_ERROR_PERCENT=20\n");
     await stack.setConfig("tagship:imageTag", { value: "2.0.0" });
@@ -76,7 +69,7 @@ describe("a canary in gitops mode", () => {
     assert.match(rendered.output, /1\.0\.0/);
     assert.doesNotMatch(rendered.output, /2\.0\.0/);
     const app = await pollUntil(
-      application,
+      () => kube.applicationStatus(NAMESPACE),
       (s) => s?.sync?.status === "Synced" && s.sync.revision === tip && s.health?.status === "Healthy",
       120_000,
       1000,

@@ -8,15 +8,11 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { filesUnder, renderedDir, runCommand, type Sandbox } from "./engine";
-import { dropNamespace, Kube, kubectl, labStack, pollUntil } from "./kube";
+import { dropNamespace, Kube, kubectl, labStack, pollUntil, type ApplicationStatus } from "./kube";
 import { once } from "./load";
 
 const STACK = "it-gitops";
 const NAMESPACE = `hello-${STACK}`;
-
-interface Application {
-  status?: { conditions?: { type: string; message: string }[] };
-}
 
 describe("gitops mode on the lab's Argo CD", () => {
   let box: Sandbox;
@@ -59,9 +55,9 @@ spec:
     );
     const applied = await kubectl("apply", "-f", file);
     assert.equal(applied.code, 0, applied.output);
-    const invalid = (app: Application | null) => app?.status?.conditions?.find((c) => c.type === "InvalidSpecError");
+    const invalid = (status: ApplicationStatus | undefined) => status?.conditions?.find((c) => c.type === "InvalidSpecError");
     const app = await pollUntil(
-      () => kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`),
+      () => kube.applicationStatus(name),
       (a) => invalid(a) !== undefined,
       60_000,
     );

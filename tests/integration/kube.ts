@@ -60,6 +60,13 @@ interface Kubeconfig {
   users: { name: string; user: { "client-certificate-data": string; "client-key-data": string } }[];
 }
 
+/** What the tests read of an Argo CD Application's status. */
+export interface ApplicationStatus {
+  readonly sync?: { readonly status?: string; readonly revision?: string };
+  readonly health?: { readonly status?: string };
+  readonly conditions?: readonly { readonly type: string; readonly message: string }[];
+}
+
 export class Kube {
   private readonly server: URL;
   private readonly tls: https.AgentOptions;
@@ -115,11 +122,21 @@ export class Kube {
     );
   }
 
-  /** The URL of a Service's `/version`, at its cluster IP (reachable from the lab's host). */
-  async versionUrl(namespace: string, service = "hello"): Promise<string> {
+  /** The URL of a path on a Service, at its cluster IP (reachable from the lab's host). */
+  async serviceUrl(namespace: string, urlPath: string, service = "hello"): Promise<string> {
     const svc = await this.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${namespace}/services/${service}`);
     if (!svc) throw new Error(`no Service ${namespace}/${service}`);
-    return `http://${svc.spec.clusterIP}/version`;
+    return `http://${svc.spec.clusterIP}${urlPath}`;
+  }
+
+  /** The URL of a Service's `/version`, at its cluster IP (reachable from the lab's host). */
+  versionUrl(namespace: string, service = "hello"): Promise<string> {
+    return this.serviceUrl(namespace, "/version", service);
+  }
+
+  /** The status of an Argo CD Application in the lab's `argocd` namespace; undefined when there is none yet. */
+  async applicationStatus(name: string): Promise<ApplicationStatus | undefined> {
+    return (await this.get<{ status?: ApplicationStatus }>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`))?.status;
   }
 
   /**

@@ -16,18 +16,13 @@ const STACK = "it-traffic-gitops";
 const NAMESPACE = `hello-${STACK}`;
 const HOST = `${STACK}.lab.test`;
 
-interface Application {
-  status?: { sync?: { status?: string }; health?: { status?: string } };
-}
-
 describe("an autoscaled service in gitops mode, behind the ingress", () => {
   let box: Sandbox;
   let stack: Stack;
   let kube: Kube;
   const hpa = () => autoscaler(kube, NAMESPACE, "hello");
   const replicas = () => deploymentReplicas(kube, NAMESPACE, "hello");
-  const application = async () =>
-    (await kube.get<Application>(`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${NAMESPACE}`))?.status;
+  const application = () => kube.applicationStatus(NAMESPACE);
   async function ship(): Promise<string> {
     const run = await cliCommand(box, "ship", ["--stack", STACK, "--timeout", "240"], 420_000);
     assert.equal(run.code, 0, run.output);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { decodeEntry, encodeEntry, MAX_REASON_CHARS, type LedgerEntry } from "../../cli/ledger/entry";
-import { builtFrom, quarantineOf, refuseQuarantined } from "../../cli/ledger/lookup";
+import { builtFrom, quarantineOf, quarantineRefusals, refuseQuarantined } from "../../cli/ledger/lookup";
 import { releasedServices, type Ending } from "../../cli/ledger/record";
 import { finishRelease, KEEP, ledgerFromTags, readLedger, releaseId, startRelease } from "../../cli/ledger/store";
 
@@ -187,6 +187,18 @@ describe("a digest in the ledger", () => {
       },
     );
     assert.doesNotThrow(() => refuseQuarantined(DIGEST(3), [["dev", ledger]]));
+  });
+
+  it("is among the stack's refusals, with the refusal ship gives, only while quarantined", () => {
+    const refusals = quarantineRefusals("dev", ledger);
+    assert.deepEqual(Object.keys(refusals), [DIGEST(2)]);
+    assert.match(
+      refusals[DIGEST(2)] ?? "",
+      new RegExp(
+        `^${DIGEST(2)} \\(1\\.0\\.0 of hello\\) is quarantined: its release on stack dev was aborted at .*success rate 80%.*--force`,
+      ),
+    );
+    assert.deepEqual(quarantineRefusals("dev", []), {});
   });
 
   it("names the commit it was built from", () => {

@@ -1,9 +1,8 @@
 // A quarantined digest that only the update can see: a build that comes out as the image of an aborted release. The
-// command hands the program the stack's quarantined digests through the environment; the program refuses to run one.
+// command hands the program the stack's quarantined digests through the environment (their refusals: ledger.test.ts);
+// the program refuses to run one.
 import assert from "node:assert/strict";
 import { before, beforeEach, describe, it } from "node:test";
-import { quarantineRefusals } from "../../cli/ledger/lookup";
-import type { LedgerEntry } from "../../cli/ledger/entry";
 import { digestOf } from "../../components/image/reference";
 import { quarantinedDigests } from "../../config";
 import { QUARANTINE_VARIABLE } from "../../gitops/protocol";
@@ -14,45 +13,6 @@ import { configSource, stackConfig } from "./stack-config";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const settings = () => parseSettings(configSource("dev", stackConfig("dev")));
-
-function entry(e: Partial<LedgerEntry>): LedgerEntry {
-  return {
-    release: "r",
-    kind: "ship",
-    outcome: "live",
-    service: "hello",
-    tag: "1.0.0",
-    digest: "",
-    from: "",
-    to: "",
-    dirty: false,
-    who: "me",
-    start: 0,
-    end: 0,
-    reason: "",
-    ...e,
-  };
-}
-
-describe("quarantineRefusals", () => {
-  it("names every digest whose newest verdict is an abort, with the refusal ship gives", () => {
-    const ledger = [
-      entry({ digest: fakeDigest("b"), outcome: "aborted", tag: "1.3.0", end: 300, reason: "5xx share 20%" }),
-      entry({ digest: fakeDigest("a"), outcome: "live", end: 200 }),
-      entry({ digest: fakeDigest("a"), outcome: "aborted", end: 100 }),
-      entry({ digest: fakeDigest("c"), outcome: "failed", end: 50 }),
-    ];
-    const refusals = quarantineRefusals("dev", ledger);
-    assert.deepEqual(Object.keys(refusals), [fakeDigest("b")]);
-    assert.match(
-      refusals[fakeDigest("b")] ?? "",
-      new RegExp(
-        `^${fakeDigest("b")} \\(1\\.3\\.0 of hello\\) is quarantined: its release on stack dev was aborted at .*5xx share 20%.*--force`,
-      ),
-    );
-    assert.deepEqual(quarantineRefusals("dev", []), {});
-  });
-});
 
 describe("quarantinedDigests (the program's side)", () => {
   it("is empty for a plain `pulumi up`, and the command's map otherwise", () => {

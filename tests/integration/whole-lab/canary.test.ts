@@ -79,8 +79,7 @@ describe("canary releases (Argo Rollouts, analysis on Prometheus)", { concurrenc
     const rolling = await ship(box, STACK);
     rollingSeconds = Number(/rollout complete in ([0-9.]+) s/.exec(rolling)?.[1]);
     assert.ok(rollingSeconds > 0, rolling);
-    const svc = (await kube.get<{ spec: { clusterIP: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/hello`))!;
-    url = `http://${svc.spec.clusterIP}/`;
+    url = await kube.serviceUrl(NAMESPACE, "/");
 
     await stack.setConfig("tagship:canary", { value: JSON.stringify(CANARY) });
     await stack.setConfig("tagship:imageTag", { value: "1.1.0" });
